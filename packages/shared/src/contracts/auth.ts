@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { roles } from '../auth/jwt.ts';
+
+/** Bodies and answers of the login service (through the gateway under /auth). Bodies are strict. */
+export const email = z.email({ message: 'must be an email address' }).max(254).transform((e) => e.toLowerCase());
+export const username = z.string().regex(/^[A-Za-z0-9_]{3,32}$/, { message: 'must be 3–32 letters, digits or _' });
+export const password = z.string().min(10, { message: 'must be at least 10 characters' }).max(256);
+export const totpCode = z.string().regex(/^\d{6}$/, { message: 'must be a 6-digit code' });
+const refreshToken = z.string().min(1).max(128);
+
+export const registerBody = z.strictObject({ email, username, password });
+
+export const loginBody = z.strictObject({
+  identifier: z.string().min(1).max(254),
+  password: z.string().min(1).max(256),
+  totp: totpCode.optional(),
+  rememberMe: z.boolean().optional(),
+});
+
+export const refreshBody = z.strictObject({ refreshToken });
+
+export const updateMeBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(256), email: email.optional(), username: username.optional(), newPassword: password.optional() })
+  .refine((b) => b.email !== undefined || b.username !== undefined || b.newPassword !== undefined, {
+    message: 'change at least one of email, username or newPassword',
+  });
+
+export const deleteMeBody = z.strictObject({ password: z.string().min(1).max(256), totp: totpCode.optional() });
+export const totpBody = z.strictObject({ totp: totpCode });
+
+export const userView = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  username: z.string(),
+  role: z.enum(roles),
+  twoFactorEnabled: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const tokensView = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() });
+export const loginView = tokensView.extend({ user: userView });
+export const twoFactorEnrollmentView = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
+export const twoFactorStatusView = z.object({ twoFactorEnabled: z.boolean() });

@@ -1,0 +1,33 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { LoggerOptions } from 'pino';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
+
+export interface ServerOptions {
+  logger: LoggerOptions | false;
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  bodyLimit?: number;
+}
+
+/** A Fastify instance with our conventions: zod schemas, the common error shape, request ids. */
+export function createServer(options: ServerOptions) {
+  const app = Fastify({
+    logger: options.logger,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  return app;
+}
+
+export type Server = ReturnType<typeof createServer>;

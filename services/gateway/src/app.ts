@@ -1,0 +1,51 @@
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '@pupero/shared/errors';
+import { type Server, createServer } from '@pupero/shared/http';
+import type { TokenSettings } from '@pupero/shared/jwt';
+import { loggerOptions } from '@pupero/shared/logger';
+import type { Config } from './config.ts';
+import { gatewayHealthRoute } from './routes/health.ts';
+import { proxyRoutes } from './routes/proxy.ts';
+import { credentialPaths, upstreams } from './upstreams.ts';
+
+export interface GatewayDeps {
+  config: Config;
+  tokens: TokenSettings;
+}
+
+/** Internal endpoints of every service live under /internal/; the gateway never routes them. */
+const internalPath = /(^|\/)internal(\/|$)/i;
+
+/** The API gateway: the only public API. Rate limits, internal paths refused, JWT checked, proxied. */
+export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } = {}): Promise<Server> {
+  const { config } = deps;
+  const app = createServer({
+    logger: options.logger === false ? false : loggerOptions('gateway', config.LOG_LEVEL),
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 256 * 1024,
+  });
+  const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    keyGenerator: (request) => `${request.ip}:${credentialPaths.has(pathOf(request.url)) ? 'credentials' : 'api'}`,
+    max: (request) => (credentialPaths.has(pathOf(request.url)) ? config.AUTH_RATE_LIMIT_MAX : config.RATE_LIMIT_MAX),
+    errorResponseBuilder: (_request, context) =>
+      new AppError('TOO_MANY_REQUESTS', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  app.addHook('onRequest', async (request) => {
+    let path: string;
+    try {
+      path = pathOf(request.url);
+    } catch {
+      throw new AppError('BAD_REQUEST', 'The path is not valid');
+    }
+    if (internalPath.test(path)) throw new AppError('NOT_FOUND', `Route ${request.method} ${path} not found`);
+  });
+  const list = upstreams(config);
+  gatewayHealthRoute(app, list);
+  await proxyRoutes(app, list, deps.tokens, config.UPSTREAM_TIMEOUT_MS);
+  return app;
+}

@@ -1,0 +1,19 @@
+import { envInt, envPort, envSecret, envUrl, logLevel } from '@pupero/shared/config';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  GATEWAY_PORT: envPort.default(8000),
+  LOGIN_SERVICE_URL: envUrl,
+  JWT_SECRET: envSecret,
+  JWT_ISSUER: z.string().min(1).default('pupero'),
+  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  RATE_LIMIT_MAX: envInt(1, 1_000_000).default(600),
+  AUTH_RATE_LIMIT_MAX: envInt(1, 1_000_000).default(60),
+  RATE_LIMIT_WINDOW_SECONDS: envInt(1, 3600).default(60),
+  UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(15_000),
+  TRUST_PROXY: z.string().default('loopback,uniquelocal'),
+  LOG_LEVEL: logLevel,
+});
+
+export type Config = z.output<typeof configSchema>;

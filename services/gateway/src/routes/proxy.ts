@@ -1,0 +1,34 @@
+import httpProxy from '@fastify/http-proxy';
+import type { TokenSettings } from '@pupero/shared/jwt';
+import { REQUEST_ID_HEADER, type Server, requireUser } from '@pupero/shared/http';
+import type { FastifyRequest } from 'fastify';
+import type { Upstream } from '../upstreams.ts';
+
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? request.url;
+
+/** Headers a client must never be able to set on an internal hop. */
+const hopHeaders = ['x-service-token', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
+
+export async function proxyRoutes(app: Server, upstreamList: Upstream[], tokens: TokenSettings, timeoutMs: number) {
+  const authenticate = requireUser(tokens);
+  for (const upstream of upstreamList) {
+    await app.register(httpProxy, {
+      upstream: upstream.url,
+      prefix: upstream.prefix,
+      rewritePrefix: '',
+      http: { requestOptions: { timeout: timeoutMs } },
+      preHandler: async (request) => {
+        if (!upstream.publicPaths.includes(pathOf(request))) await authenticate(request);
+      },
+      replyOptions: {
+        rewriteRequestHeaders: (request, headers) => {
+          const forwarded: Record<string, string | string[] | undefined> = { ...headers };
+          for (const name of hopHeaders) delete forwarded[name];
+          forwarded[REQUEST_ID_HEADER] = String(request.id);
+          forwarded['x-forwarded-for'] = request.ip;
+          return forwarded;
+        },
+      },
+    });
+  }
+}

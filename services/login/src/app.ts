@@ -1,0 +1,19 @@
+import { type Server, createServer, healthRoute } from '@pupero/shared/http';
+import { loggerOptions } from '@pupero/shared/logger';
+import type { LoginDeps } from './deps.ts';
+import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
+import { twoFactorRoutes } from './routes/two-factor.ts';
+
+/** The login service: accounts, passwords, sessions, two-factor. Its table of contents. */
+export function buildApp(deps: LoginDeps, options: { logger?: boolean } = {}): Server {
+  const app = createServer({
+    logger: options.logger === false ? false : loggerOptions('login', deps.config.LOG_LEVEL),
+    trustProxy: deps.config.TRUST_PROXY,
+  });
+  authRoutes(app, deps);
+  meRoutes(app, deps);
+  twoFactorRoutes(app, deps);
+  healthRoute(app, { database: () => deps.prisma.$queryRaw`SELECT 1` });
+  return app;
+}

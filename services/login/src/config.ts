@@ -1,0 +1,22 @@
+import { envInt, envPort, envSecret, logLevel } from '@pupero/shared/config';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  LOGIN_PORT: envPort.default(8001),
+  DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
+  JWT_SECRET: envSecret,
+  JWT_ISSUER: z.string().min(1).default('pupero'),
+  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),
+  REFRESH_TOKEN_TTL_HOURS: envInt(1, 24 * 30).default(24),
+  REMEMBER_ME_DAYS: envInt(1, 365).default(30),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt(1, 1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: envInt(1, 100000).default(20),
+  LOGIN_THROTTLE_WINDOW_SECONDS: envInt(10, 86400).default(900),
+  TOTP_ISSUER: z.string().min(1).default('Pupero'),
+  TRUST_PROXY: z.string().default('loopback,uniquelocal'),
+  LOG_LEVEL: logLevel,
+});
+
+export type Config = z.output<typeof configSchema>;

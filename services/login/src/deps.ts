@@ -1,0 +1,13 @@
+import type { TokenSettings } from '@pupero/shared/jwt';
+import type { PrismaClient } from '@pupero/shared/db';
+import type { Config } from './config.ts';
+
+/** Everything the login service's routes and domain functions need, passed in (never imported). */
+export interface LoginDeps {
+  config: Config;
+  prisma: PrismaClient;
+  tokens: TokenSettings;
+  now?: () => Date;
+}
+
+export const clock = (deps: LoginDeps) => (deps.now ? deps.now() : new Date());
