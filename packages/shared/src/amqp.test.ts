@@ -37,7 +37,11 @@ describe('broker helpers against the real RabbitMQ', () => {
     passive.on('error', () => undefined);
     const check = await passive.createChannel();
     check.on('error', () => undefined);
-    await assert.rejects(check.assertQueue(queue, { durable: false }), /PRECONDITION_FAILED/, 'an existing durable queue refuses a non-durable redeclare');
+    await assert.rejects(
+      check.assertQueue(queue, { durable: false }),
+      /PRECONDITION_FAILED/,
+      'an existing durable queue refuses a non-durable redeclare',
+    );
     await passive.close().catch(() => undefined);
   });
 

@@ -44,7 +44,9 @@ export async function connectBroker(url: string, options: BrokerOptions): Promis
         const channel = await current.createConfirmChannel();
         for (const queue of options.queues) await channel.assertQueue(queue, { durable: true });
         channel.on('error', (err) => options.logger.warn({ err }, 'amqp publish channel error'));
-        channel.on('close', () => { if (publisher === channel) publisher = undefined; });
+        channel.on('close', () => {
+          if (publisher === channel) publisher = undefined;
+        });
         model = current;
         publisher = channel;
         for (const consumer of consumers) await startConsumer(current, consumer, options);
@@ -66,8 +68,11 @@ export async function connectBroker(url: string, options: BrokerOptions): Promis
       if (!channel) throw new Error('RabbitMQ is not connected');
       const content = Buffer.from(JSON.stringify(body));
       await new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(queue, content, { persistent: true, contentType: 'application/json', messageId: publishOptions.messageId }, (err) =>
-          err ? reject(err instanceof Error ? err : new Error('message was nacked by the broker')) : resolve(),
+        channel.sendToQueue(
+          queue,
+          content,
+          { persistent: true, contentType: 'application/json', messageId: publishOptions.messageId },
+          (err) => (err ? reject(err instanceof Error ? err : new Error('message was nacked by the broker')) : resolve()),
         );
       });
     },
@@ -96,7 +101,13 @@ async function startConsumer(model: ChannelModel, consumer: Consumer, options: B
       channel.ack(message);
     } catch (err) {
       options.logger.warn({ err, queue: consumer.queue }, 'message handling failed; requeueing');
-      setTimeout(() => { try { channel.nack(message, false, true); } catch { /* channel gone: the broker redelivers */ } }, options.retryDelayMs ?? 1000);
+      setTimeout(() => {
+        try {
+          channel.nack(message, false, true);
+        } catch {
+          /* channel gone: the broker redelivers */
+        }
+      }, options.retryDelayMs ?? 1000);
     }
   });
 }

@@ -9,12 +9,13 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once; fails fast naming every bad variable; returns a frozen object. */
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): Readonly<z.output<S>> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): Readonly<z.output<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   return Object.freeze(result.data);
 }
@@ -24,9 +25,16 @@ export const envBoolean = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
 
-export const envPort = z.coerce.number().int().min(1).max(65535);
+/** A whole number written in decimal; '' is refused (z.coerce would make it 0), as are '0x1F' and '1e3'. */
+export const envInt = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
-export const envInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const envPort = envInt(1, 65535);
 
 /** A signing secret: at least 32 bytes, no default. */
 export const envSecret = z

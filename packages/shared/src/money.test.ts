@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AppError } from './errors.ts';
-import { PICONERO_PER_XMR, formatXmr, parseXmr, positiveXmrAmount, tryParseXmr } from './money.ts';
+import { formatXmr, PICONERO_PER_XMR, parseXmr, positiveXmrAmount, tryParseXmr } from './money.ts';
 
 const MAX = 10n ** 10n * PICONERO_PER_XMR - 1n;
 
@@ -18,12 +18,18 @@ describe('money', () => {
   });
 
   it('round-trips every piconero amount: parse(format(n)) === n', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: MAX }), (n) => parseXmr(formatXmr(n)) === n), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: MAX }), (n) => parseXmr(formatXmr(n)) === n),
+      { numRuns: 2000 },
+    );
   });
 
   it('formats canonically: format(parse(s)) drops only trailing zeros', () => {
     const decimalString = fc
-      .tuple(fc.bigInt({ min: 0n, max: 9_999_999_999n }), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }))
+      .tuple(
+        fc.bigInt({ min: 0n, max: 9_999_999_999n }),
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }),
+      )
       .map(([whole, frac]) => (frac ? `${whole}.${frac}` : `${whole}`));
     fc.assert(
       fc.property(decimalString, (s) => {
@@ -38,7 +44,7 @@ describe('money', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: MAX }), fc.bigInt({ min: 0n, max: MAX }), (a, b) => {
         const [pa, pb] = [parseXmr(formatXmr(a)), parseXmr(formatXmr(b))];
-        return (a < b) === (pa < pb);
+        return a < b === pa < pb;
       }),
     );
   });
@@ -66,7 +72,10 @@ describe('money', () => {
       const result = tryParseXmr(input);
       assert.equal(result.ok, false, `${JSON.stringify(input)} should be refused`);
       if (!result.ok) assert.match(result.reason, reason, String(input));
-      assert.throws(() => parseXmr(input), (e: unknown) => e instanceof AppError && e.statusCode === 400);
+      assert.throws(
+        () => parseXmr(input),
+        (e: unknown) => e instanceof AppError && e.statusCode === 400,
+      );
     }
   });
 

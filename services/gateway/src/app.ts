@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '@pupero/shared/errors';
-import { type Server, createServer } from '@pupero/shared/http';
+import { createServer, type Server } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import { loggerOptions } from '@pupero/shared/logger';
 import type { Config } from './config.ts';

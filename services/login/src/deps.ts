@@ -1,5 +1,5 @@
-import type { TokenSettings } from '@pupero/shared/jwt';
 import type { PrismaClient } from '@pupero/shared/db';
+import type { TokenSettings } from '@pupero/shared/jwt';
 import type { Config } from './config.ts';
 
 /** Everything the login service's routes and domain functions need, passed in (never imported). */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
-import { type PrismaClient, createPrismaClient } from '@pupero/shared/db';
+import { createPrismaClient, type PrismaClient } from '@pupero/shared/db';
 import { createSigningKey } from '@pupero/shared/jwt';
-import { type JsonClient, type TestDatabase, createTestDatabase, jsonClient, testSecret } from '@pupero/shared/testing';
+import { createTestDatabase, type JsonClient, jsonClient, type TestDatabase, testSecret } from '@pupero/shared/testing';
 import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
 import type { LoginDeps } from '../src/deps.ts';

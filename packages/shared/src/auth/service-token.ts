@@ -36,7 +36,13 @@ export function verifyServiceToken(key: KeyObject, token: string, callee: string
   const payload = jwt.decode(token);
   const issuer = typeof payload === 'object' && payload ? payload.iss : undefined;
   if (typeof issuer !== 'string') throw new AppError('FORBIDDEN', 'A service token is required');
-  const claims = serviceClaims.safeParse(verifyJwt({ key, issuer, audience: SERVICE_ISSUER_PREFIX + callee }, token));
+  let verified: unknown;
+  try {
+    verified = verifyJwt({ key, issuer, audience: SERVICE_ISSUER_PREFIX + callee }, token);
+  } catch {
+    throw new AppError('FORBIDDEN', 'A valid service token is required');
+  }
+  const claims = serviceClaims.safeParse(verified);
   if (!claims.success) throw new AppError('FORBIDDEN', 'A service token is required');
   const caller = claims.data.iss.slice(SERVICE_ISSUER_PREFIX.length);
   if (allowedCallers && !allowedCallers.includes(caller)) {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { roles } from '../auth/jwt.ts';
 
 /** Bodies and answers of the login service (through the gateway under /auth). Bodies are strict. */
-export const email = z.email({ message: 'must be an email address' }).max(254).transform((e) => e.toLowerCase());
+export const email = z
+  .email({ message: 'must be an email address' })
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const username = z.string().regex(/^[A-Za-z0-9_]{3,32}$/, { message: 'must be 3–32 letters, digits or _' });
 export const password = z.string().min(10, { message: 'must be at least 10 characters' }).max(256);
 export const totpCode = z.string().regex(/^\d{6}$/, { message: 'must be a 6-digit code' });
@@ -20,7 +23,12 @@ export const loginBody = z.strictObject({
 export const refreshBody = z.strictObject({ refreshToken });
 
 export const updateMeBody = z
-  .strictObject({ currentPassword: z.string().min(1).max(256), email: email.optional(), username: username.optional(), newPassword: password.optional() })
+  .strictObject({
+    currentPassword: z.string().min(1).max(256),
+    email: email.optional(),
+    username: username.optional(),
+    newPassword: password.optional(),
+  })
   .refine((b) => b.email !== undefined || b.username !== undefined || b.newPassword !== undefined, {
     message: 'change at least one of email, username or newPassword',
   });

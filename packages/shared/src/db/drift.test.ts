@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { type TestDatabase, createTestDatabase, runOnServer } from '../testing/database.ts';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, runOnServer, type TestDatabase } from '../testing/database.ts';
 import { factsFromDatabase, factsFromSchema } from './drift.ts';
 
 const schemaPath = fileURLToPath(new URL('../../../../prisma/schema.prisma', import.meta.url));

@@ -59,12 +59,23 @@ function nativeType(field: DmmfField): string {
   return args.length ? `${base}(${args.join(',')})` : base;
 }
 
-function addForeignKey(facts: Set<string>, table: string, model: DmmfModel, field: DmmfField, tableOf: Map<string, string>, models: readonly DmmfModel[]) {
+function addForeignKey(
+  facts: Set<string>,
+  table: string,
+  model: DmmfModel,
+  field: DmmfField,
+  tableOf: Map<string, string>,
+  models: readonly DmmfModel[],
+) {
   if (!field.relationFromFields?.length) return;
   const target = models.find((m) => m.name === field.type)!;
   const cols = (m: DmmfModel, names: readonly string[]) => names.map((n) => m.fields.find((f) => f.name === n)?.dbName ?? n).join(',');
-  const onDelete = (field.relationOnDelete ?? (field.isRequired ? 'Restrict' : 'SetNull')).replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-  facts.add(`${table} (${cols(model, field.relationFromFields)}) -> ${tableOf.get(target.name)} (${cols(target, field.relationToFields ?? [])}) ON DELETE ${onDelete}`);
+  const onDelete = (field.relationOnDelete ?? (field.isRequired ? 'Restrict' : 'SetNull'))
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+  facts.add(
+    `${table} (${cols(model, field.relationFromFields)}) -> ${tableOf.get(target.name)} (${cols(target, field.relationToFields ?? [])}) ON DELETE ${onDelete}`,
+  );
 }
 
 export async function factsFromDatabase(databaseUrl: string): Promise<Set<string>> {
@@ -72,13 +83,17 @@ export async function factsFromDatabase(databaseUrl: string): Promise<Set<string
   try {
     const db = mariadbConfig(databaseUrl).database;
     const facts = new Set<string>();
-    const tables: { t: string }[] = await conn.query("SELECT TABLE_NAME t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> '_prisma_migrations'", [db]);
+    const tables: { t: string }[] = await conn.query(
+      "SELECT TABLE_NAME t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> '_prisma_migrations'",
+      [db],
+    );
     for (const { t } of tables) facts.add(`table ${t}`);
     const columns: Record<string, string | number | null>[] = await conn.query(
       "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> '_prisma_migrations'",
       [db],
     );
-    for (const c of columns) facts.add(`${c.TABLE_NAME}.${c.COLUMN_NAME} ${columnType(c)} ${c.IS_NULLABLE === 'YES' ? 'NULL' : 'NOT NULL'}`);
+    for (const c of columns)
+      facts.add(`${c.TABLE_NAME}.${c.COLUMN_NAME} ${columnType(c)} ${c.IS_NULLABLE === 'YES' ? 'NULL' : 'NOT NULL'}`);
     const indexes: { TABLE_NAME: string; INDEX_NAME: string; NON_UNIQUE: number | bigint; cols: string }[] = await conn.query(
       "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> '_prisma_migrations' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE",
       [db],

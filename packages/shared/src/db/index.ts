@@ -1,5 +1,5 @@
 export { databaseName, mariadbConfig, withDatabase } from './connection.ts';
-export { createDatabaseIfMissing, defaultMigrationsDir, migrate } from './migrate.ts';
-export { createPrismaClient, type PrismaClient, type PrismaOptions } from './prisma.ts';
 export { Prisma } from './generated/client.ts';
 export type { Role as DbRole } from './generated/enums.ts';
+export { createDatabaseIfMissing, defaultMigrationsDir, migrate } from './migrate.ts';
+export { createPrismaClient, type PrismaClient, type PrismaOptions } from './prisma.ts';

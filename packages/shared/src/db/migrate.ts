@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mariadb, { type Connection } from 'mariadb';
@@ -70,7 +70,10 @@ export async function migrate(databaseUrl: string, migrationsDir = defaultMigrat
 
 async function migrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && /^\d{14}_\w+$/.test(e.name)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && /^\d{14}_\w+$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 function assertIntact(name: string, row: AppliedRow, checksum: string) {
@@ -84,7 +87,11 @@ function assertIntact(name: string, row: AppliedRow, checksum: string) {
 
 async function applyOne(conn: Connection, name: string, sql: string, checksum: string) {
   const id = randomUUID();
-  await conn.query('INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (?, ?, ?, NOW(3))', [id, checksum, name]);
+  await conn.query('INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (?, ?, ?, NOW(3))', [
+    id,
+    checksum,
+    name,
+  ]);
   try {
     await conn.query(sql);
   } catch (error) {

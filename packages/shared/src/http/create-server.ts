@@ -18,7 +18,6 @@ export function createServer(options: ServerOptions) {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestIdHeader: false,
     genReqId: requestIdFor,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, type ErrorBody, codeForStatus } from '../errors.ts';
+import { AppError, codeForStatus, type ErrorBody } from '../errors.ts';
 
 /** The one place that writes error responses: `{ statusCode, code, message, details? }`, 500s masked. */
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
@@ -27,7 +27,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details = error.validation.map((v) => ({
-      path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`.replace(/\.$/, ''),
       message: v.message ?? 'is invalid',
     }));
     return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request is invalid', details };
@@ -35,9 +35,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (isResponseSerializationError(error)) {
     return internal();
   }
-  const status = (error as FastifyError | undefined)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { statusCode: status, code: codeForStatus(status), message: publicMessage(error as FastifyError) };
+  if (isFastifyError(error)) {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return { statusCode: status, code: codeForStatus(status), message: publicMessage(error) };
+    if (status === 502 || status === 503 || status === 504) {
+      return { statusCode: status, code: codeForStatus(status), message: 'A service behind the gateway did not answer; try again shortly' };
+    }
   }
   return internal();
 }
@@ -48,6 +51,15 @@ function internal(): ErrorBody {
 
 function withDetails(body: ErrorBody, details: unknown): ErrorBody {
   return details === undefined ? body : { ...body, details };
+}
+
+/**
+ * Only Fastify's and its plugins' own errors (codes FST_*: bad JSON, media type, body size, proxy
+ * failures) pass their status through; any other error with a statusCode is ours to mask.
+ */
+function isFastifyError(error: unknown): error is FastifyError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('FST_');
 }
 
 /** Fastify's own 4xx messages (bad JSON, media type, body size) are safe to show. */

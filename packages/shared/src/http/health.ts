@@ -13,7 +13,7 @@ const healthBody = z.object({
 export function healthRoute(app: Server, checks: Record<string, HealthCheck>, timeoutMs = 2000) {
   app.get('/healthz', { schema: { response: { 200: healthBody, 503: healthBody } } }, async (_request, reply) => {
     const names = Object.keys(checks);
-    const results = await Promise.allSettled(names.map((name) => withTimeout(checks[name]!(), timeoutMs)));
+    const results = await Promise.allSettled(names.map((name) => withTimeout(Promise.resolve().then(checks[name]!), timeoutMs)));
     const report: Record<string, string> = {};
     results.forEach((r, i) => {
       report[names[i]!] = r.status === 'fulfilled' ? 'ok' : 'down';
@@ -27,8 +27,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     promise.then(
-      (v) => { clearTimeout(timer); resolve(v); },
-      (e) => { clearTimeout(timer); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }

@@ -1,6 +1,6 @@
+export { identityOf, requireUser } from './authenticate.ts';
+export { bearerToken } from './bearer.ts';
 export { createServer, type Server, type ServerOptions } from './create-server.ts';
 export { errorHandler, notFoundHandler, toErrorBody } from './error-handler.ts';
+export { type HealthCheck, healthRoute } from './health.ts';
 export { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
-export { bearerToken } from './bearer.ts';
-export { healthRoute, type HealthCheck } from './health.ts';
-export { identityOf, requireUser } from './authenticate.ts';

@@ -1,4 +1,4 @@
-import { type Server, healthRoute } from '@pupero/shared/http';
+import { healthRoute, type Server } from '@pupero/shared/http';
 import type { Upstream } from '../upstreams.ts';
 
 /** The gateway is healthy when every core service answers its own /healthz with 200. */

@@ -1,6 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
+import { REQUEST_ID_HEADER, requireUser, type Server } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
-import { REQUEST_ID_HEADER, type Server, requireUser } from '@pupero/shared/http';
 import type { FastifyRequest } from 'fastify';
 import type { Upstream } from '../upstreams.ts';
 

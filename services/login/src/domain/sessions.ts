@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '@pupero/shared/errors';
 import { signAccessToken } from '@pupero/shared/jwt';
-import { type LoginDeps, clock } from '../deps.ts';
+import { clock, type LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 
 export interface SessionUser {
@@ -23,7 +23,12 @@ function refreshLifetimeMs(deps: LoginDeps, rememberMe: boolean): number {
 }
 
 /** An access JWT and an opaque refresh token (stored only as its sha256) in a token family. */
-export async function issueSession(deps: LoginDeps, user: SessionUser, rememberMe: boolean, familyId: string = randomUUID()): Promise<SessionTokens> {
+export async function issueSession(
+  deps: LoginDeps,
+  user: SessionUser,
+  rememberMe: boolean,
+  familyId: string = randomUUID(),
+): Promise<SessionTokens> {
   const refreshToken = randomBytes(32).toString('base64url');
   await deps.prisma.refreshToken.create({
     data: {

@@ -1,5 +1,5 @@
 import { AppError } from '@pupero/shared/errors';
-import { type LoginDeps, clock } from '../deps.ts';
+import { clock, type LoginDeps } from '../deps.ts';
 
 /**
  * Failed logins are audit rows; counting recent ones per account and per IP throttles guessing

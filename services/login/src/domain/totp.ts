@@ -1,7 +1,7 @@
 import { AppError } from '@pupero/shared/errors';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
-import { type LoginDeps, clock } from '../deps.ts';
+import { clock, type LoginDeps } from '../deps.ts';
 
 // 30 s steps, one step of drift either way.
 const TOLERANCE_SECONDS = 30;
@@ -29,7 +29,9 @@ export async function consumeTotp(deps: LoginDeps, user: TotpUser, secret: strin
   if (!code) throw new AppError('TOTP_REQUIRED', 'A two-factor code is required');
   const lastStep = user.totpLastStep === null ? undefined : Number(user.totpLastStep);
   const epoch = Math.floor(clock(deps).getTime() / 1000);
-  const result = await verify({ secret, token: code, epoch, epochTolerance: TOLERANCE_SECONDS, afterTimeStep: lastStep }).catch(() => ({ valid: false as const }));
+  const result = await verify({ secret, token: code, epoch, epochTolerance: TOLERANCE_SECONDS, afterTimeStep: lastStep }).catch(() => ({
+    valid: false as const,
+  }));
   if (!result.valid || !('timeStep' in result)) throw new AppError('TOTP_INVALID', 'The two-factor code is wrong or was already used');
   const step = BigInt(result.timeStep);
   const claimed = await deps.prisma.user.updateMany({

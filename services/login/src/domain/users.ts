@@ -1,5 +1,5 @@
-import { AppError } from '@pupero/shared/errors';
 import { Prisma } from '@pupero/shared/db';
+import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';

@@ -1,5 +1,5 @@
 import { deleteMeBody, updateMeBody, userView } from '@pupero/shared/contracts';
-import { type Server, identityOf, requireUser } from '@pupero/shared/http';
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import type { LoginDeps } from '../deps.ts';
 import { deleteAccount, findUser, publicUser, updateProfile } from '../domain/users.ts';
 

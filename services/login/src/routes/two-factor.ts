@@ -1,5 +1,5 @@
 import { totpBody, twoFactorEnrollmentView, twoFactorStatusView } from '@pupero/shared/contracts';
-import { type Server, identityOf, requireUser } from '@pupero/shared/http';
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import type { LoginDeps } from '../deps.ts';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactor } from '../domain/two-factor.ts';
 
@@ -10,13 +10,21 @@ export function twoFactorRoutes(app: Server, deps: LoginDeps) {
     return startTwoFactor(deps, identityOf(request).userId, request.ip);
   });
 
-  app.post('/2fa/confirm', { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } }, async (request) => {
-    await confirmTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
-    return { twoFactorEnabled: true };
-  });
+  app.post(
+    '/2fa/confirm',
+    { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } },
+    async (request) => {
+      await confirmTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
+      return { twoFactorEnabled: true };
+    },
+  );
 
-  app.post('/2fa/disable', { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } }, async (request) => {
-    await disableTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
-    return { twoFactorEnabled: false };
-  });
+  app.post(
+    '/2fa/disable',
+    { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } },
+    async (request) => {
+      await disableTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
+      return { twoFactorEnabled: false };
+    },
+  );
 }

@@ -1,0 +1,68 @@
+// `npm start`: the whole local stack on this machine. Installs what is missing, makes sure MariaDB
+// and RabbitMQ run, applies migrations, starts every service, waits for each to be healthy and
+// prints the URLs. Ctrl-C stops what it started.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { fail, portOpen, prepareMachine, root, say } from './lib/bootstrap.mjs';
+
+// In start order; the gateway comes last because its health is the health of those before it.
+const services = [
+  { name: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
+  { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
+];
+
+await prepareMachine();
+const env = { ...parseEnv(readFileSync(`${root}Pupero-Assets/.env`, 'utf8')), ...process.env };
+
+for (const service of services) {
+  if (await portOpen(Number(env[service.portVar]))) fail(`port ${env[service.portVar]} (${service.name}) is already in use; stop what holds it first`);
+}
+
+say('applying database migrations');
+const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], { cwd: root, env, stdio: 'inherit' });
+if (migrated.status !== 0) fail('migrations failed');
+
+const children = [];
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping the stack');
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+for (const service of services) {
+  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${service.name} exited (${code ?? signal}); stopping everything`);
+      stopAll(1);
+    }
+  });
+  await waitHealthy(service, Number(env[service.portVar]));
+}
+
+const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+say('the stack is up:');
+for (const service of services) say(`  ${service.name.padEnd(16)} http://${host}:${env[service.portVar]}`);
+say(`health of the core: curl http://${host}:${env.GATEWAY_PORT}/healthz   (Ctrl-C stops everything)`);
+
+async function waitHealthy(service, port) {
+  const url = `http://127.0.0.1:${port}/healthz`;
+  for (let i = 0; i < 120; i += 1) {
+    if (stopping) return;
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  fail(`${service.name} was not healthy at ${url} within 60 s`);
+}

@@ -1,0 +1,30 @@
+// `npm test`: prepares the machine, then lint, typecheck and every test against the real MariaDB
+// and RabbitMQ. Node's test runner prints the summary last.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { prepareMachine, root, say } from './lib/bootstrap.mjs';
+
+await prepareMachine({ debianTools: [{ name: 'oathtool', command: 'oathtool' }] });
+
+function step(label, command, args) {
+  say(label);
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === 'node_modules' || entry.name === 'generated' || entry.name.startsWith('.')) return [];
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(full);
+    return entry.name.endsWith('.test.ts') ? [path.relative(root, full)] : [];
+  });
+}
+
+step('dropping test databases left by interrupted runs', 'pnpm', ['exec', 'tsx', 'scripts/drop-test-databases.ts']);
+step('lint and format check (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
+step('typecheck (tsc, every package)', 'pnpm', ['-r', '--workspace-concurrency=2', '--reporter=silent', 'run', 'typecheck']);
+const files = ['packages', 'services', 'scripts'].flatMap((dir) => testFiles(path.join(root, dir))).sort();
+say(`running ${files.length} test files`);
+step('tests (node --test)', 'node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);
