@@ -1,4 +1,6 @@
-// Generates the Prisma client offline (see ../shared/platform.md, "Prisma 7 on MariaDB, offline").
+// Generates the Prisma client offline: every Prisma CLI command first tries to download its schema
+// engine, which this network cannot reach; pointing PRISMA_SCHEMA_ENGINE_BINARY at any file lets
+// validate, format and generate run (they do not need it). Migrations go through our SQL runner.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -16,7 +16,8 @@ await prepareMachine();
 const env = { ...parseEnv(readFileSync(`${root}Pupero-Assets/.env`, 'utf8')), ...process.env };
 
 for (const service of services) {
-  if (await portOpen(Number(env[service.portVar]))) fail(`port ${env[service.portVar]} (${service.name}) is already in use; stop what holds it first`);
+  if (await portOpen(Number(env[service.portVar])))
+    fail(`port ${env[service.portVar]} (${service.name}) is already in use; stop what holds it first`);
 }
 
 say('applying database migrations');

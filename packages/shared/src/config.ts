@@ -44,3 +44,9 @@ export const envSecret = z
 export const envUrl = z.url({ message: 'must be a URL' });
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** Fastify's trustProxy: "false" (or empty) trusts no proxy; otherwise a list such as "loopback,10.0.0.0/8". */
+export const envTrustProxy = z
+  .string()
+  .trim()
+  .transform((v): string | false => (v === '' || v === 'false' ? false : v));

@@ -15,14 +15,26 @@ export interface GatewayDeps {
 
 /** Internal endpoints of every service live under /internal/; the gateway never routes them. */
 const internalPath = /(^|\/)internal(\/|$)/i;
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The proxy streams bodies through untouched, so Fastify's bodyLimit never sees them: the size is
+ * checked here, from Content-Length, before anything reaches a service. Streamed bodies of unknown
+ * length are refused; every client we serve sends a length.
+ */
+function assertBodySize(headers: Record<string, string | string[] | undefined>) {
+  if (headers['transfer-encoding'] !== undefined) throw new AppError('LENGTH_REQUIRED', 'Send a Content-Length instead of a chunked body');
+  const length = Number(headers['content-length'] ?? 0);
+  if (length > BODY_LIMIT_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `The body may be at most ${BODY_LIMIT_BYTES} bytes`);
+}
 
 /** The API gateway: the only public API. Rate limits, internal paths refused, JWT checked, proxied. */
 export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } = {}): Promise<Server> {
   const { config } = deps;
   const app = createServer({
     logger: options.logger === false ? false : loggerOptions('gateway', config.LOG_LEVEL),
-    trustProxy: config.TRUST_PROXY,
-    bodyLimit: 256 * 1024,
+    trustProxy: config.GATEWAY_TRUST_PROXY,
+    bodyLimit: BODY_LIMIT_BYTES,
   });
   const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
   await app.register(rateLimit, {
@@ -43,6 +55,7 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
       throw new AppError('BAD_REQUEST', 'The path is not valid');
     }
     if (internalPath.test(path)) throw new AppError('NOT_FOUND', `Route ${request.method} ${path} not found`);
+    assertBodySize(request.headers);
   });
   const list = upstreams(config);
   gatewayHealthRoute(app, list);

@@ -1,4 +1,4 @@
-import { envInt, envPort, envSecret, envUrl, logLevel } from '@pupero/shared/config';
+import { envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -12,7 +12,8 @@ export const configSchema = z.object({
   AUTH_RATE_LIMIT_MAX: envInt(1, 1_000_000).default(60),
   RATE_LIMIT_WINDOW_SECONDS: envInt(1, 3600).default(60),
   UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(15_000),
-  TRUST_PROXY: z.string().default('loopback,uniquelocal'),
+  // The gateway faces clients: it trusts no X-Forwarded-For unless a load balancer in front is named here.
+  GATEWAY_TRUST_PROXY: envTrustProxy.default(false),
   LOG_LEVEL: logLevel,
 });
 

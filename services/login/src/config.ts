@@ -1,4 +1,4 @@
-import { envInt, envPort, envSecret, logLevel } from '@pupero/shared/config';
+import { envInt, envPort, envSecret, envTrustProxy, logLevel } from '@pupero/shared/config';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -15,7 +15,8 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: envInt(1, 100000).default(20),
   LOGIN_THROTTLE_WINDOW_SECONDS: envInt(10, 86400).default(900),
   TOTP_ISSUER: z.string().min(1).default('Pupero'),
-  TRUST_PROXY: z.string().default('loopback,uniquelocal'),
+  // The gateway's address range: the client address comes from its X-Forwarded-For.
+  TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),
   LOG_LEVEL: logLevel,
 });
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { type TestLogin, startLogin } from '../test/helpers.ts';
+import { startLogin, type TestLogin } from '../test/helpers.ts';
 
 let seconds = Math.floor(Date.now() / 1000);
 /** Moves the service's clock a whole TOTP step on, so each test can use fresh codes. */
@@ -40,7 +40,12 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
 
     const renamed = await svc.api('PUT', '/me', {
       token,
-      body: { currentPassword: account.password, username: `${account.username}r`, email: `R${account.email}`, newPassword: 'another long password' },
+      body: {
+        currentPassword: account.password,
+        username: `${account.username}r`,
+        email: `R${account.email}`,
+        newPassword: 'another long password',
+      },
     });
     assert.equal(renamed.status, 200);
     assert.equal(renamed.body.username, `${account.username}r`);
@@ -50,7 +55,9 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
     assert.equal(oldRefresh.status, 401, 'sessions from before the password change are revoked');
     const oldPassword = await svc.api('POST', '/login', { body: { identifier: `${account.username}r`, password: account.password } });
     assert.equal(oldPassword.status, 401);
-    const newPassword = await svc.api('POST', '/login', { body: { identifier: `${account.username}r`, password: 'another long password' } });
+    const newPassword = await svc.api('POST', '/login', {
+      body: { identifier: `${account.username}r`, password: 'another long password' },
+    });
     assert.equal(newPassword.status, 200);
   });
 
@@ -84,8 +91,25 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
     const actions = await svc.prisma.auditLog.findMany({ where: { userId: user.id }, orderBy: { id: 'asc' }, select: { action: true } });
     assert.deepEqual(
       actions.map((a) => a.action),
-      ['REGISTERED', 'LOGIN', 'TOTP_ENABLE_STARTED', 'TOTP_ENABLED', 'TOTP_DISABLED'],
+      ['REGISTERED', 'LOGIN', 'TOTP_ENABLE_STARTED', 'TOTP_ENABLED', 'LOGIN_FAILED', 'TOTP_DISABLED'],
     );
+  });
+
+  it('throttles guessing of TOTP codes and current passwords like logins', async () => {
+    const { account, session } = await signedUp();
+    const token = session.accessToken;
+    const { secret } = (await svc.api('POST', '/2fa/enable', { token })).body;
+    await svc.api('POST', '/2fa/confirm', { token, body: { totp: await oathtoolCode(secret, nextStep()) } });
+    const valid = await oathtoolCode(secret, nextStep());
+    const guesses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const guess = String((Number(valid) + 1 + i) % 1_000_000).padStart(6, '0');
+      guesses.push((await svc.api('POST', '/2fa/disable', { token, body: { totp: guess } })).status);
+    }
+    assert.deepEqual(guesses, [401, 401, 401, 401, 401, 429]);
+    assert.equal((await svc.api('POST', '/2fa/disable', { token, body: { totp: valid } })).status, 429, 'even the right code waits');
+    const password = await svc.api('PUT', '/me', { token, body: { currentPassword: account.password, username: 'throttled_x' } });
+    assert.equal(password.status, 429, 'and so does the current-password check');
   });
 
   it('deletes an account with the password and, when 2FA is on, a code', async () => {
@@ -97,22 +121,35 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
     const noCode = await svc.api('DELETE', '/me', { token, body: { password: account.password } });
     assert.equal(noCode.status, 401);
     assert.equal(noCode.body.code, 'TOTP_REQUIRED');
-    const wrongPassword = await svc.api('DELETE', '/me', { token, body: { password: 'nope', totp: await oathtoolCode(secret, nextStep()) } });
+    const wrongPassword = await svc.api('DELETE', '/me', {
+      token,
+      body: { password: 'nope', totp: await oathtoolCode(secret, nextStep()) },
+    });
     assert.equal(wrongPassword.status, 401);
 
-    const deleted = await svc.api('DELETE', '/me', { token, body: { password: account.password, totp: await oathtoolCode(secret, nextStep()) } });
+    const deleted = await svc.api('DELETE', '/me', {
+      token,
+      body: { password: account.password, totp: await oathtoolCode(secret, nextStep()) },
+    });
     assert.equal(deleted.status, 204);
     assert.equal(await svc.prisma.user.count({ where: { id: user.id } }), 0);
     assert.equal(await svc.prisma.refreshToken.count({ where: { userId: user.id } }), 0);
     assert.equal((await svc.api('GET', '/me', { token })).status, 401, 'a token of a deleted account no longer works');
-    assert.equal(await svc.prisma.auditLog.count({ where: { userId: user.id, action: 'ACCOUNT_DELETED' } }), 1, 'the audit row outlives the user');
+    assert.equal(
+      await svc.prisma.auditLog.count({ where: { userId: user.id, action: 'ACCOUNT_DELETED' } }),
+      1,
+      'the audit row outlives the user',
+    );
   });
 
   it('sets a role with the documented command; the next token carries it', async () => {
     const { account, user } = await signedUp();
     const script = fileURLToPath(new URL('./scripts/set-role.ts', import.meta.url));
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, DATABASE_URL: svc.db.url }, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+        env: { ...process.env, DATABASE_URL: svc.db.url },
+        encoding: 'utf8',
+      });
 
     const bad = run(account.username, 'emperor');
     assert.equal(bad.status, 2);

@@ -45,7 +45,8 @@ export async function migrate(databaseUrl: string, migrationsDir = defaultMigrat
   await createDatabaseIfMissing(databaseUrl);
   const conn = await mariadb.createConnection(mariadbConfig(databaseUrl, { multipleStatements: true }));
   try {
-    await conn.query("SELECT GET_LOCK('pupero_migrations', 120)");
+    const [lock] = (await conn.query("SELECT GET_LOCK('pupero_migrations', 120) AS got")) as { got: number | bigint | null }[];
+    if (Number(lock?.got) !== 1) throw new Error('Another process has been migrating this database for 120 s; try again');
     await conn.query(CREATE_BOOKKEEPING);
     const rows: AppliedRow[] = await conn.query('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations');
     const applied = new Map(rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));

@@ -1,7 +1,7 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
-import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { errorHandler, notFoundHandler, toErrorBody } from './error-handler.ts';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
 
 export interface ServerOptions {
@@ -18,6 +18,11 @@ export function createServer(options: ServerOptions) {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestIdHeader: false,
     genReqId: requestIdFor,
+    // Errors Fastify meets before routing (a malformed URL, a bad content type) get the common shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      reply.status(body.statusCode).send(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,5 @@
 import httpProxy from '@fastify/http-proxy';
+import { AppError } from '@pupero/shared/errors';
 import { REQUEST_ID_HEADER, requireUser, type Server } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import type { FastifyRequest } from 'fastify';
@@ -21,6 +22,15 @@ export async function proxyRoutes(app: Server, upstreamList: Upstream[], tokens:
         if (!upstream.publicPaths.includes(pathOf(request))) await authenticate(request);
       },
       replyOptions: {
+        onError: (reply, { error }) => {
+          const timedOut = (error as { statusCode?: number }).statusCode === 504;
+          reply.log.warn({ err: error, upstream: upstream.name }, 'upstream request failed');
+          reply.send(
+            timedOut
+              ? new AppError('GATEWAY_TIMEOUT', `The ${upstream.name} service did not answer in time`)
+              : new AppError('SERVICE_UNAVAILABLE', `The ${upstream.name} service is unavailable; try again shortly`),
+          );
+        },
         rewriteRequestHeaders: (request, headers) => {
           const forwarded: Record<string, string | string[] | undefined> = { ...headers };
           for (const name of hopHeaders) delete forwarded[name];

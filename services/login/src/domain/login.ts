@@ -2,9 +2,9 @@ import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { spendPasswordCheck, verifyPassword } from './passwords.ts';
+import { proveSecondFactor } from './second-factor.ts';
 import { issueSession } from './sessions.ts';
 import { assertLoginAllowed } from './throttle.ts';
-import { consumeTotp } from './totp.ts';
 import { publicUser } from './users.ts';
 
 export interface LoginInput {
@@ -32,16 +32,7 @@ export async function logIn(deps: LoginDeps, input: LoginInput, ip: string) {
     await audit(deps, 'LOGIN_FAILED', { userId: user.id, ip, details: { reason: 'password' } });
     throw invalidCredentials();
   }
-  if (user.totpEnabled && user.totpSecret) {
-    try {
-      await consumeTotp(deps, user, user.totpSecret, input.totp);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'TOTP_INVALID') {
-        await audit(deps, 'LOGIN_FAILED', { userId: user.id, ip, details: { reason: 'totp' } });
-      }
-      throw error;
-    }
-  }
+  if (user.totpEnabled && user.totpSecret) await proveSecondFactor(deps, user, user.totpSecret, input.totp, ip);
   const rememberMe = input.rememberMe ?? false;
   const tokens = await issueSession(deps, user, rememberMe);
   await audit(deps, 'LOGIN', { userId: user.id, ip, details: { rememberMe } });

@@ -15,7 +15,7 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-/** Hashed once at startup so an unknown user costs the same time as a wrong password. */
+/** Hashed once (on first use) so an unknown user costs the same time as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 export async function spendPasswordCheck(password: string): Promise<void> {
   dummyHash ??= hashPassword('pupero-timing-equalizer');

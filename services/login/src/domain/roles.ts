@@ -1,5 +1,5 @@
-import type { Role } from '@pupero/shared/jwt';
 import { AppError } from '@pupero/shared/errors';
+import type { Role } from '@pupero/shared/jwt';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 

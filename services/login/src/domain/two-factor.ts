@@ -1,7 +1,8 @@
 import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
-import { consumeTotp, newTotpSecret, totpEnrollment } from './totp.ts';
+import { proveSecondFactor } from './second-factor.ts';
+import { newTotpSecret, totpEnrollment } from './totp.ts';
 import { findUser } from './users.ts';
 
 /** Step one: a new secret, kept pending until a code from it is confirmed. */
@@ -18,7 +19,7 @@ export async function confirmTwoFactor(deps: LoginDeps, userId: number, code: st
   const user = await findUser(deps, userId);
   if (user.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on');
   if (!user.totpPendingSecret) throw new AppError('CONFLICT', 'Start with POST /2fa/enable');
-  await consumeTotp(deps, user, user.totpPendingSecret, code);
+  await proveSecondFactor(deps, user, user.totpPendingSecret, code, ip);
   const moved = await deps.prisma.user.updateMany({
     where: { id: userId, totpEnabled: false, totpPendingSecret: user.totpPendingSecret },
     data: { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabled: true },
@@ -30,7 +31,7 @@ export async function confirmTwoFactor(deps: LoginDeps, userId: number, code: st
 export async function disableTwoFactor(deps: LoginDeps, userId: number, code: string, ip: string): Promise<void> {
   const user = await findUser(deps, userId);
   if (!user.totpEnabled || !user.totpSecret) throw new AppError('CONFLICT', 'Two-factor authentication is off');
-  await consumeTotp(deps, user, user.totpSecret, code);
+  await proveSecondFactor(deps, user, user.totpSecret, code, ip);
   await deps.prisma.user.update({
     where: { id: userId },
     data: { totpEnabled: false, totpSecret: null, totpPendingSecret: null, totpLastStep: null },

@@ -3,8 +3,9 @@ import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import { proveSecondFactor } from './second-factor.ts';
 import { revokeAllSessions } from './sessions.ts';
-import { consumeTotp } from './totp.ts';
+import { assertLoginAllowed } from './throttle.ts';
 
 interface UserRow {
   id: number;
@@ -51,7 +52,7 @@ export interface ProfileChange {
   newPassword?: string | undefined;
 }
 
-/** Every change needs the current password; a new password signs out every other session. */
+/** Every change needs the current password; a new password revokes every refresh token, the caller's too. */
 export async function updateProfile(deps: LoginDeps, userId: number, change: ProfileChange, ip: string) {
   const user = await findUser(deps, userId);
   await assertPassword(deps, user, change.currentPassword, ip);
@@ -72,13 +73,14 @@ export async function updateProfile(deps: LoginDeps, userId: number, change: Pro
 export async function deleteAccount(deps: LoginDeps, userId: number, input: { password: string; totp?: string | undefined }, ip: string) {
   const user = await findUser(deps, userId);
   await assertPassword(deps, user, input.password, ip);
-  if (user.totpEnabled && user.totpSecret) await consumeTotp(deps, user, user.totpSecret, input.totp);
+  if (user.totpEnabled && user.totpSecret) await proveSecondFactor(deps, user, user.totpSecret, input.totp, ip);
   await deps.prisma.user.delete({ where: { id: userId } });
   await audit(deps, 'ACCOUNT_DELETED', { userId, ip, details: { username: user.username } });
 }
 
-/** A wrong current password counts as a failed login, so the throttle covers it too. */
+/** Guessing the current password is throttled like logins, and a wrong one counts as a failed login. */
 async function assertPassword(deps: LoginDeps, user: { id: number; passwordHash: string }, password: string, ip: string) {
+  await assertLoginAllowed(deps, ip, user.id);
   if (await verifyPassword(user.passwordHash, password)) return;
   await audit(deps, 'LOGIN_FAILED', { userId: user.id, ip, details: { reason: 'current-password' } });
   throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
