@@ -1,25 +1,69 @@
 import type { Config } from './config.ts';
 
 /**
- * The public API, service by service: a path prefix, where it goes, and which of its paths need no
- * access token. Everything else under a prefix is checked at the gateway before it is proxied.
+ * The public API, service by service. A request is proxied only when its method and path match a
+ * declared route; everything else (the services' internal endpoints among them) is 404 here.
  */
-export interface Upstream {
-  name: string;
-  prefix: string;
-  url: string;
-  publicPaths: readonly string[];
+export interface PublicRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: RegExp;
+  /** Needs a valid access token, checked here before anything is proxied. */
+  auth: boolean;
 }
 
+export interface Upstream {
+  name: string;
+  url: string;
+  /** Path prefixes owned by the service, and what each becomes upstream. */
+  mounts: { prefix: string; rewritePrefix: string }[];
+  routes: PublicRoute[];
+}
+
+const route = (method: PublicRoute['method'], path: string, auth = true): PublicRoute => ({
+  method,
+  path: new RegExp(`^${path.replaceAll(':id', '[A-Za-z0-9_-]{1,64}')}$`),
+  auth,
+});
+
 export function upstreams(config: Config): Upstream[] {
-  return [
+  const list: Upstream[] = [
     {
       name: 'login',
-      prefix: '/auth',
       url: config.LOGIN_SERVICE_URL,
-      publicPaths: ['/auth/register', '/auth/login', '/auth/token/refresh', '/auth/logout'],
+      mounts: [{ prefix: '/auth', rewritePrefix: '' }],
+      routes: [
+        route('POST', '/auth/register', false),
+        route('POST', '/auth/login', false),
+        route('POST', '/auth/token/refresh', false),
+        route('POST', '/auth/logout', false),
+        route('GET', '/auth/me'),
+        route('PUT', '/auth/me'),
+        route('DELETE', '/auth/me'),
+        route('POST', '/auth/2fa/enable'),
+        route('POST', '/auth/2fa/confirm'),
+        route('POST', '/auth/2fa/disable'),
+      ],
     },
   ];
+  if (config.TRANSACTIONS_SERVICE_URL) {
+    list.push({
+      name: 'transactions',
+      url: config.TRANSACTIONS_SERVICE_URL,
+      mounts: ['/balances', '/transactions', '/withdraw', '/withdrawals', '/admin/ledger'].map((prefix) => ({
+        prefix,
+        rewritePrefix: prefix,
+      })),
+      routes: [
+        route('GET', '/balances/:id'),
+        route('GET', '/transactions'),
+        route('POST', '/withdraw'),
+        route('GET', '/withdrawals'),
+        route('GET', '/withdrawals/:id'),
+        route('GET', '/admin/ledger/summary'),
+      ],
+    });
+  }
+  return list;
 }
 
 /** Limits that apply per client address: tighter on the paths that guess passwords or create accounts. */

@@ -2,6 +2,7 @@ import { createServer, healthRoute, type Server } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import type { LoginDeps } from './deps.ts';
 import { authRoutes } from './routes/auth.ts';
+import { internalRoutes } from './routes/internal.ts';
 import { meRoutes } from './routes/me.ts';
 import { twoFactorRoutes } from './routes/two-factor.ts';
 
@@ -14,6 +15,7 @@ export function buildApp(deps: LoginDeps, options: { logger?: boolean } = {}): S
   authRoutes(app, deps);
   meRoutes(app, deps);
   twoFactorRoutes(app, deps);
+  internalRoutes(app, deps);
   healthRoute(app, { database: () => deps.prisma.$queryRaw`SELECT 1` });
   return app;
 }

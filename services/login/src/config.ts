@@ -6,6 +6,7 @@ export const configSchema = z.object({
   LOGIN_PORT: envPort.default(8001),
   DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
   JWT_SECRET: envSecret,
+  SERVICE_TOKEN_SECRET: envSecret,
   JWT_ISSUER: z.string().min(1).default('pupero'),
   JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
   ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),

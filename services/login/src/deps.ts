@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@pupero/shared/db';
+import type { KeyObject } from 'node:crypto';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import type { Config } from './config.ts';
 
@@ -7,6 +8,8 @@ export interface LoginDeps {
   config: Config;
   prisma: PrismaClient;
   tokens: TokenSettings;
+  /** Verifies service tokens of the services that may ask login to check a TOTP code. */
+  serviceKey: KeyObject;
   now?: () => Date;
 }
 

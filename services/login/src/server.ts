@@ -7,7 +7,8 @@ import { configSchema } from './config.ts';
 const config = loadConfig(configSchema, process.env);
 const prisma = createPrismaClient(config.DATABASE_URL);
 const tokens = { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-const app = buildApp({ config, prisma, tokens });
+const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
+const app = buildApp({ config, prisma, tokens, serviceKey });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -13,32 +13,37 @@ const hopHeaders = ['x-service-token', 'x-forwarded-for', 'x-forwarded-host', 'x
 export async function proxyRoutes(app: Server, upstreamList: Upstream[], tokens: TokenSettings, timeoutMs: number) {
   const authenticate = requireUser(tokens);
   for (const upstream of upstreamList) {
-    await app.register(httpProxy, {
-      upstream: upstream.url,
-      prefix: upstream.prefix,
-      rewritePrefix: '',
-      http: { requestOptions: { timeout: timeoutMs } },
-      preHandler: async (request) => {
-        if (!upstream.publicPaths.includes(pathOf(request))) await authenticate(request);
-      },
-      replyOptions: {
-        onError: (reply, { error }) => {
-          const timedOut = (error as { statusCode?: number }).statusCode === 504;
-          reply.log.warn({ err: error, upstream: upstream.name }, 'upstream request failed');
-          reply.send(
-            timedOut
-              ? new AppError('GATEWAY_TIMEOUT', `The ${upstream.name} service did not answer in time`)
-              : new AppError('SERVICE_UNAVAILABLE', `The ${upstream.name} service is unavailable; try again shortly`),
-          );
+    for (const mount of upstream.mounts) {
+      await app.register(httpProxy, {
+        upstream: upstream.url,
+        prefix: mount.prefix,
+        rewritePrefix: mount.rewritePrefix,
+        http: { requestOptions: { timeout: timeoutMs } },
+        preHandler: async (request) => {
+          const path = pathOf(request);
+          const declared = upstream.routes.find((r) => r.method === request.method && r.path.test(path));
+          if (!declared) throw new AppError('NOT_FOUND', `Route ${request.method} ${path} not found`);
+          if (declared.auth) await authenticate(request);
         },
-        rewriteRequestHeaders: (request, headers) => {
-          const forwarded: Record<string, string | string[] | undefined> = { ...headers };
-          for (const name of hopHeaders) delete forwarded[name];
-          forwarded[REQUEST_ID_HEADER] = String(request.id);
-          forwarded['x-forwarded-for'] = request.ip;
-          return forwarded;
+        replyOptions: {
+          onError: (reply, { error }) => {
+            const timedOut = (error as { statusCode?: number }).statusCode === 504;
+            reply.log.warn({ err: error, upstream: upstream.name }, 'upstream request failed');
+            reply.send(
+              timedOut
+                ? new AppError('GATEWAY_TIMEOUT', `The ${upstream.name} service did not answer in time`)
+                : new AppError('SERVICE_UNAVAILABLE', `The ${upstream.name} service is unavailable; try again shortly`),
+            );
+          },
+          rewriteRequestHeaders: (request, headers) => {
+            const forwarded: Record<string, string | string[] | undefined> = { ...headers };
+            for (const name of hopHeaders) delete forwarded[name];
+            forwarded[REQUEST_ID_HEADER] = String(request.id);
+            forwarded['x-forwarded-for'] = request.ip;
+            return forwarded;
+          },
         },
-      },
-    });
+      });
+    }
   }
 }

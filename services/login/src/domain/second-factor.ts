@@ -25,3 +25,12 @@ export async function proveSecondFactor(
     throw error;
   }
 }
+
+/** When the user has 2FA on, the code must be right (and unused); otherwise nothing is asked. */
+export async function checkSecondFactorFor(deps: LoginDeps, userId: number, code: string | undefined, ip: string) {
+  const user = await deps.prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError('NOT_FOUND', 'No such user');
+  if (!user.totpEnabled || !user.totpSecret) return { required: false };
+  await proveSecondFactor(deps, user, user.totpSecret, code, ip);
+  return { required: true };
+}

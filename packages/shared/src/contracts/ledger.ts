@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { positiveXmrAmount } from '../money.ts';
+
+/** Ledger bodies and answers of the transactions service (internal and public). */
+export const accountCode = z.string().regex(/^(USER:\d{1,10}|HOT_WALLET|ESCROW|FEES|WITHDRAWALS_PENDING)$/, {
+  message: 'must be USER:<id> or a system account',
+});
+export const idempotencyKey = z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, { message: 'must be 1–100 of A-Z a-z 0-9 : _ . -' });
+const id = z.string().regex(/^\d{1,19}$/);
+
+export const transferBody = z.strictObject({
+  key: idempotencyKey,
+  from: accountCode,
+  to: accountCode,
+  amount: positiveXmrAmount,
+  kind: z.enum(['TRANSFER', 'TRADE', 'FEE', 'ADJUSTMENT']).default('TRANSFER'),
+  reference: z.string().max(128).optional(),
+});
+
+export const transferView = z.object({
+  id,
+  key: z.string(),
+  from: z.string(),
+  to: z.string(),
+  amount: z.string(),
+  kind: z.string(),
+  reference: z.string().nullable(),
+  createdAt: z.string(),
+  replayed: z.boolean(),
+});
+
+export const holdBody = z.strictObject({ key: idempotencyKey, account: accountCode, amount: positiveXmrAmount, reference: z.string().max(128).optional() });
+export const postHoldBody = z.strictObject({ to: accountCode });
+export const holdParams = z.strictObject({ id });
+
+export const holdView = z.object({
+  id,
+  key: z.string(),
+  account: z.string(),
+  amount: z.string(),
+  state: z.enum(['PENDING', 'POSTED', 'VOIDED']),
+  postedTo: z.string().nullable(),
+  replayed: z.boolean(),
+});
+
+export const depositBody = z.strictObject({
+  userId: z.number().int().positive(),
+  txHash: z.string().regex(/^[0-9a-f]{64}$/),
+  subaddressIndex: z.number().int().min(0),
+  amount: positiveXmrAmount,
+});
+
+export const balanceView = z.object({ userId: z.number().int(), available: z.string(), held: z.string(), total: z.string() });
+
+export const historyQuery = z.strictObject({ cursor: id.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const historyItem = z.object({
+  id,
+  kind: z.string(),
+  direction: z.enum(['IN', 'OUT']),
+  amount: z.string(),
+  counterparty: z.string(),
+  reference: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const historyView = z.object({ items: z.array(historyItem), nextCursor: id.nullable() });
+
+export const withdrawBody = z.strictObject({
+  address: z.string().min(1).max(128),
+  amount: positiveXmrAmount,
+  totp: z.string().regex(/^\d{6}$/, { message: 'must be a 6-digit code' }).optional(),
+});
+export const withdrawalView = z.object({
+  id,
+  state: z.enum(['PENDING', 'SENDING', 'SENT', 'FAILED', 'REFUNDED']),
+  address: z.string(),
+  amount: z.string(),
+  fee: z.string(),
+  networkFee: z.string().nullable(),
+  txHash: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const withdrawalListView = z.object({ items: z.array(withdrawalView), nextCursor: id.nullable() });

@@ -1,0 +1,21 @@
+import type { KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { verifyServiceToken } from '../auth/service-token.ts';
+import { AppError } from '../errors.ts';
+
+export const SERVICE_TOKEN_HEADER = 'x-service-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    callerService?: string;
+  }
+}
+
+/** A preHandler for service-to-service routes: only a service token meant for `callee` gets in. */
+export function requireService(key: KeyObject, callee: string, allowedCallers?: readonly string[]) {
+  return async function authenticateService(request: FastifyRequest) {
+    const token = request.headers[SERVICE_TOKEN_HEADER];
+    if (typeof token !== 'string' || token.length === 0) throw new AppError('FORBIDDEN', 'A service token is required');
+    request.callerService = verifyServiceToken(key, token, callee, allowedCallers);
+  };
+}

@@ -1,0 +1,35 @@
+import { envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
+import { tryParseXmr } from '@pupero/shared/money';
+import { z } from 'zod';
+
+const xmrSetting = z.string().transform((value, ctx) => {
+  const parsed = tryParseXmr(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.piconero;
+});
+
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  TRANSACTIONS_PORT: envPort.default(8003),
+  DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
+  DATABASE_POOL_SIZE: envInt(1, 200).default(20),
+  RABBITMQ_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL'),
+  RABBITMQ_QUEUE: z.string().min(1).default('pupero.withdrawals'),
+  RABBITMQ_RESULTS_QUEUE: z.string().min(1).default('pupero.withdrawal-results'),
+  OUTBOX_POLL_MS: envInt(10, 60_000).default(250),
+  JWT_SECRET: envSecret,
+  JWT_ISSUER: z.string().min(1).default('pupero'),
+  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  SERVICE_TOKEN_SECRET: envSecret,
+  LOGIN_SERVICE_URL: envUrl,
+  MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
+  WITHDRAWAL_FEE_XMR: xmrSetting.default(10_000_000_000n),
+  MIN_WITHDRAWAL_XMR: xmrSetting.default(1_000_000_000n),
+  TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),
+  LOG_LEVEL: logLevel,
+});
+
+export type Config = z.output<typeof configSchema>;

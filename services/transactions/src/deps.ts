@@ -1,0 +1,22 @@
+import type { KeyObject } from 'node:crypto';
+import type { Broker } from '@pupero/shared/amqp';
+import type { PrismaClient } from '@pupero/shared/db';
+import type { ServiceCall } from '@pupero/shared/http';
+import type { TokenSettings } from '@pupero/shared/jwt';
+import type { Pool } from 'mariadb';
+import type { Config } from './config.ts';
+
+/** What the transactions service's routes, domain and jobs need; built in server.ts (or a test). */
+export interface TransactionsDeps {
+  config: Config;
+  /** The mariadb driver's pool: every money movement runs on it (Prisma would be ~10× slower here). */
+  pool: Pool;
+  /** Prisma, for the ordinary reads. */
+  prisma: PrismaClient;
+  tokens: TokenSettings;
+  serviceKey: KeyObject;
+  /** Calls the login service (to check a TOTP code before money leaves). */
+  login: ServiceCall;
+  broker: Broker;
+  isValidAddress: (address: string) => Promise<boolean>;
+}

@@ -1,0 +1,158 @@
+import type { WithdrawalRequested, WithdrawalResult } from '@pupero/shared/contracts';
+import { AppError } from '@pupero/shared/errors';
+import { formatXmr, parseXmr } from '@pupero/shared/money';
+import type { PoolConnection } from 'mariadb';
+import type { TransactionsDeps } from '../deps.ts';
+import { ensureAccounts, userAccount } from '../ledger/accounts.ts';
+import { answerAfterRace, inTransaction } from '../ledger/sql.ts';
+import { applyTransfer } from '../ledger/transfer.ts';
+
+export interface WithdrawalRow {
+  id: bigint;
+  userId: number;
+  idempotencyKey: string;
+  address: string;
+  amount: bigint;
+  fee: bigint;
+  networkFee: bigint | null;
+  state: 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'REFUNDED';
+  txHash: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, user_id AS userId, idempotency_key AS idempotencyKey, address, amount, fee, network_fee AS networkFee, state,
+  tx_hash AS txHash, failure_reason AS failureReason, created_at AS createdAt`;
+
+export async function findWithdrawal(db: TransactionsDeps['pool'] | PoolConnection, userId: number, key: string) {
+  const [row] = (await db.query(`SELECT ${COLUMNS} FROM withdrawals WHERE user_id = ? AND idempotency_key = ?`, [userId, key])) as WithdrawalRow[];
+  return row;
+}
+
+export async function findWithdrawalById(deps: TransactionsDeps, id: bigint): Promise<WithdrawalRow | undefined> {
+  const [row] = (await deps.pool.query(`SELECT ${COLUMNS} FROM withdrawals WHERE id = ?`, [id])) as WithdrawalRow[];
+  return row;
+}
+
+/** The user's withdrawals, newest first, a page at a time (cursor = the last id seen). */
+export async function listWithdrawals(deps: TransactionsDeps, userId: number, cursor: string | undefined, limit: number) {
+  const rows = (await deps.pool.query(`SELECT ${COLUMNS} FROM withdrawals WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
+    userId,
+    cursor ? BigInt(cursor) : 2n ** 63n - 1n,
+    limit + 1,
+  ])) as WithdrawalRow[];
+  const page = rows.slice(0, limit);
+  return { items: page.map(withdrawalView), nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
+}
+
+function replayOf(row: WithdrawalRow, input: { address: string; amount: bigint }) {
+  if (row.address !== input.address || row.amount !== input.amount) {
+    throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different withdrawal');
+  }
+  return row;
+}
+
+export interface WithdrawalRequest {
+  userId: number;
+  key: string;
+  address: string;
+  amount: bigint;
+}
+
+/**
+ * The user's total (amount + fee) moves to WITHDRAWALS_PENDING, the withdrawal row and its outbox
+ * message are written, all in one database transaction: either all of it happened or none.
+ */
+export async function requestWithdrawal(deps: TransactionsDeps, input: WithdrawalRequest): Promise<WithdrawalRow> {
+  const { WITHDRAWAL_FEE_XMR: fee, MIN_WITHDRAWAL_XMR: minimum, RABBITMQ_QUEUE: queue, MONERO_NETWORK: network } = deps.config;
+  if (input.amount < minimum) throw new AppError('VALIDATION_FAILED', `amount must be at least ${formatXmr(minimum)} XMR`);
+  if (!(await deps.isValidAddress(input.address))) throw new AppError('VALIDATION_FAILED', `address is not a valid Monero ${network} address`);
+  const account = userAccount(input.userId);
+  await ensureAccounts(deps.pool, [account]);
+  try {
+    return await inTransaction(deps.pool, async (conn) => {
+      const existing = await findWithdrawal(conn, input.userId, input.key);
+      if (existing) return replayOf(existing, input);
+      await applyTransfer(conn, { key: `withdrawal:${input.userId}:${input.key}`, from: account, to: 'WITHDRAWALS_PENDING', amount: input.amount + fee, kind: 'WITHDRAWAL' });
+      const inserted = await conn.query('INSERT INTO withdrawals (user_id, idempotency_key, address, amount, fee) VALUES (?, ?, ?, ?, ?)', [
+        input.userId,
+        input.key,
+        input.address,
+        input.amount,
+        fee,
+      ]);
+      const id = BigInt(inserted.insertId);
+      const message: WithdrawalRequested = {
+        type: 'withdrawal.requested',
+        withdrawalId: String(id),
+        userId: input.userId,
+        address: input.address,
+        amount: formatXmr(input.amount),
+        requestedAt: new Date().toISOString(),
+      };
+      await conn.query('INSERT INTO outbox (queue, message_id, payload) VALUES (?, ?, ?)', [queue, `withdrawal:${id}`, JSON.stringify(message)]);
+      return (await findWithdrawal(conn, input.userId, input.key))!;
+    });
+  } catch (error) {
+    return answerAfterRace(error, async () => {
+      const existing = await findWithdrawal(deps.pool, input.userId, input.key);
+      return existing && replayOf(existing, input);
+    });
+  }
+}
+
+/**
+ * What the wallet manager reports back. SENT settles the pending debit (the coins left the hot
+ * wallet; the fee charged minus the network fee paid is the platform's); FAILED refunds the user
+ * the amount and the fee. Each is a guarded state change with keyed transfers: applied once.
+ */
+export async function recordWithdrawalResult(deps: TransactionsDeps, result: WithdrawalResult): Promise<void> {
+  await inTransaction(deps.pool, async (conn) => {
+    const [row] = (await conn.query(`SELECT ${COLUMNS} FROM withdrawals WHERE id = ? FOR UPDATE`, [result.withdrawalId])) as WithdrawalRow[];
+    if (!row) throw new AppError('NOT_FOUND', `Withdrawal ${result.withdrawalId} does not exist`);
+    if (result.status === 'SENDING') {
+      await conn.query("UPDATE withdrawals SET state = 'SENDING', tx_hash = COALESCE(?, tx_hash), updated_at = NOW(3) WHERE id = ? AND state = 'PENDING'", [
+        result.txHash ?? null,
+        row.id,
+      ]);
+      return;
+    }
+    if (row.state === 'SENT' || row.state === 'REFUNDED') return;
+    if (result.status === 'SENT') await settleSent(conn, row, result.txHash, parseXmr(result.networkFee, 'networkFee'));
+    else await refundFailed(conn, row, result.reason);
+  });
+}
+
+async function settleSent(conn: PoolConnection, row: WithdrawalRow, txHash: string, networkFee: bigint) {
+  const key = `withdrawal:${row.id}`;
+  await applyTransfer(conn, { key: `${key}:sent`, from: 'WITHDRAWALS_PENDING', to: 'HOT_WALLET', amount: row.amount + networkFee, kind: 'WITHDRAWAL_SENT' });
+  const margin = row.fee - networkFee;
+  if (margin > 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'WITHDRAWALS_PENDING', to: 'FEES', amount: margin, kind: 'FEE' });
+  if (margin < 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'FEES', to: 'WITHDRAWALS_PENDING', amount: -margin, kind: 'FEE' });
+  await conn.query("UPDATE withdrawals SET state = 'SENT', tx_hash = ?, network_fee = ?, updated_at = NOW(3) WHERE id = ?", [txHash, networkFee, row.id]);
+}
+
+async function refundFailed(conn: PoolConnection, row: WithdrawalRow, reason: string) {
+  await applyTransfer(conn, {
+    key: `withdrawal:${row.id}:refund`,
+    from: 'WITHDRAWALS_PENDING',
+    to: userAccount(row.userId),
+    amount: row.amount + row.fee,
+    kind: 'WITHDRAWAL_REFUND',
+  });
+  await conn.query("UPDATE withdrawals SET state = 'REFUNDED', failure_reason = ?, updated_at = NOW(3) WHERE id = ?", [reason.slice(0, 255), row.id]);
+}
+
+export function withdrawalView(row: WithdrawalRow) {
+  return {
+    id: String(row.id),
+    state: row.state,
+    address: row.address,
+    amount: formatXmr(row.amount),
+    fee: formatXmr(row.fee),
+    networkFee: row.networkFee === null ? null : formatXmr(row.networkFee),
+    txHash: row.txHash,
+    failureReason: row.failureReason,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,51 @@
+import { AppError } from '@pupero/shared/errors';
+import type { Pool, PoolConnection } from 'mariadb';
+
+export type AccountKind = 'USER' | 'HOT_WALLET' | 'ESCROW' | 'FEES' | 'WITHDRAWALS_PENDING';
+
+export interface LockedAccount {
+  id: number;
+  code: string;
+  kind: AccountKind;
+  balance: bigint;
+  held: bigint;
+}
+
+export const userAccount = (userId: number) => `USER:${userId}`;
+
+export function userIdOf(code: string): number | undefined {
+  const match = /^USER:(\d+)$/.exec(code);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * User accounts are created on first use, outside any money transaction (autocommit), so that
+ * creating one never holds a lock while balances are locked.
+ */
+export async function ensureAccounts(pool: Pool, codes: readonly string[]): Promise<void> {
+  for (const code of codes) {
+    const userId = userIdOf(code);
+    if (userId !== undefined) await pool.query("INSERT IGNORE INTO accounts (code, kind, user_id) VALUES (?, 'USER', ?)", [code, userId]);
+  }
+}
+
+/** Locks the accounts in id order (the one order every transaction uses, so none deadlocks on them). */
+export async function lockAccounts(conn: PoolConnection, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
+  const rows: LockedAccount[] = await conn.query('SELECT id, code, kind, balance, held FROM accounts WHERE code IN (?) ORDER BY id FOR UPDATE', [codes]);
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  for (const code of codes) {
+    if (!byCode.has(code)) throw new AppError('UNPROCESSABLE', `Account ${code} does not exist`);
+  }
+  return byCode;
+}
+
+export function available(account: LockedAccount): bigint {
+  return account.balance - account.held;
+}
+
+/** Only user accounts are bounded: system accounts (the hot wallet, fees) may go negative. */
+export function assertCovers(account: LockedAccount, amount: bigint): void {
+  if (account.kind === 'USER' && available(account) < amount) {
+    throw new AppError('INSUFFICIENT_FUNDS', 'Not enough available funds');
+  }
+}

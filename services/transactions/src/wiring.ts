@@ -1,0 +1,43 @@
+import { connectBroker } from '@pupero/shared/amqp';
+import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
+import { serviceClient } from '@pupero/shared/http';
+import { createSigningKey } from '@pupero/shared/jwt';
+import { createServiceTokenSigner } from '@pupero/shared/service-token';
+import mariadb from 'mariadb';
+import moneroTs from 'monero-ts';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { TransactionsDeps } from './deps.ts';
+
+const networkTypes = {
+  mainnet: moneroTs.MoneroNetworkType.MAINNET,
+  testnet: moneroTs.MoneroNetworkType.TESTNET,
+  stagenet: moneroTs.MoneroNetworkType.STAGENET,
+  // Regtest addresses use mainnet prefixes.
+  regtest: moneroTs.MoneroNetworkType.MAINNET,
+} as const;
+
+/** Builds the service's dependencies from its config (used by server.ts and by tests alike). */
+export async function createDeps(config: Config, logger: Logger): Promise<TransactionsDeps & { close(): Promise<void> }> {
+  const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false }));
+  const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
+  const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
+  const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
+  const networkType = networkTypes[config.MONERO_NETWORK];
+  return {
+    config,
+    pool,
+    prisma,
+    broker,
+    serviceKey,
+    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    login: serviceClient({ baseUrl: config.LOGIN_SERVICE_URL, callee: 'login', serviceToken: createServiceTokenSigner(serviceKey, 'transactions') }),
+    isValidAddress: (address) => moneroTs.MoneroUtils.isValidAddress(address, networkType),
+    async close() {
+      await broker.close();
+      await pool.end();
+      await prisma.$disconnect();
+      await moneroTs.LibraryUtils.terminateWorker();
+    },
+  };
+}
