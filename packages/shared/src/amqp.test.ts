@@ -4,14 +4,17 @@ import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import pino from 'pino';
 import { type Broker, connectBroker } from './amqp.ts';
+import { holdBrokerLock, testBrokerUrl } from './testing/broker-lock.ts';
 
-const url = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const url = testBrokerUrl();
 
 describe('broker helpers against the real RabbitMQ', () => {
   const queue = `pupero.test.${randomUUID()}`;
   let broker: Broker;
+  let releaseLock: () => Promise<void>;
 
   before(async () => {
+    releaseLock = await holdBrokerLock();
     broker = await connectBroker(url, { queues: [queue], logger: pino({ level: 'silent' }) });
   });
   after(async () => {
@@ -20,6 +23,7 @@ describe('broker helpers against the real RabbitMQ', () => {
     await ch.deleteQueue(queue);
     await conn.close();
     await broker.close();
+    await releaseLock();
   });
 
   it('declares the queue durable and publishes persistent, confirmed messages', async () => {

@@ -2,3 +2,4 @@ export { createTestDatabase, runOnServer, TEST_DATABASE_PREFIX, type TestDatabas
 export { type JsonClient, type JsonResponse, jsonClient } from './http.ts';
 export { testSecret } from './secrets.ts';
 export { oathtoolCode } from './totp.ts';
+export { holdBrokerLock, testBrokerUrl } from './broker-lock.ts';

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '@pupero/shared/config';
+import type { Server } from '@pupero/shared/http';
+import { createSigningKey } from '@pupero/shared/jwt';
+import { createServiceTokenSigner } from '@pupero/shared/service-token';
+import { type JsonClient, holdBrokerLock, jsonClient, testBrokerUrl, testSecret } from '@pupero/shared/testing';
+import amqp from 'amqplib';
+import pino from 'pino';
+import { buildApp as buildGateway } from '../../gateway/src/app.ts';
+import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
+import { setRole } from '../../login/src/domain/roles.ts';
+import { type TestLogin, startLogin } from '../../login/test/helpers.ts';
+import { buildApp } from '../src/app.ts';
+import { configSchema } from '../src/config.ts';
+import type { TransactionsDeps } from '../src/deps.ts';
+import { consumeWithdrawalResults } from '../src/messaging/results-consumer.ts';
+import { startOutboxRelay } from '../src/messaging/outbox-relay.ts';
+import { createDeps } from '../src/wiring.ts';
+
+/** Valid Monero mainnet-format addresses (regtest uses mainnet prefixes) and a corrupted one. */
+export const ADDRESS = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+export const BAD_ADDRESS = `${ADDRESS.slice(0, -1)}B`;
+
+export interface LedgerStack {
+  api: JsonClient;
+  /** Straight to the transactions service with a service token of `caller`. */
+  service(caller: string): JsonClient;
+  deps: TransactionsDeps;
+  login: TestLogin;
+  queue: string;
+  resultsQueue: string;
+  signUp(prefix?: string): Promise<{ id: number; username: string; password: string; token: string }>;
+  makeAdmin(username: string, password: string): Promise<string>;
+  fund(userId: number, amount: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real login, transactions and gateway services over one fresh database, with the outbox
+ * relay and the results consumer running against the real RabbitMQ on queues of this test file.
+ */
+export async function startLedgerStack(options: { relay?: boolean; env?: Record<string, string> } = {}): Promise<LedgerStack> {
+  const releaseLock = await holdBrokerLock();
+  const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
+  const login = await startLogin({ ...secrets, LOGIN_MAX_FAILURES_PER_IP: '100000' });
+  const tag = randomUUID().slice(0, 8);
+  const queue = `pupero.test.withdrawals.${tag}`;
+  const resultsQueue = `pupero.test.withdrawal-results.${tag}`;
+  const config = loadConfig(configSchema, {
+    ...secrets,
+    DATABASE_URL: login.db.url,
+    RABBITMQ_URL: testBrokerUrl(),
+    RABBITMQ_QUEUE: queue,
+    RABBITMQ_RESULTS_QUEUE: resultsQueue,
+    LOGIN_SERVICE_URL: login.url,
+    MONERO_NETWORK: 'regtest',
+    LOG_LEVEL: 'silent',
+    OUTBOX_POLL_MS: '50',
+    ...options.env,
+  });
+  const logger = pino({ level: 'silent' });
+  const deps = await createDeps(config, logger);
+  const app: Server = buildApp(deps, { logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const transactionsUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
+  await consumeWithdrawalResults(deps, logger);
+
+  const gatewayConfig = loadConfig(gatewayConfigSchema, { ...secrets, LOGIN_SERVICE_URL: login.url, TRANSACTIONS_SERVICE_URL: transactionsUrl, LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_MAX: '100000', RATE_LIMIT_MAX: '1000000' });
+  const gateway = await buildGateway({ config: gatewayConfig, tokens: deps.tokens }, { logger: false });
+  await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const api = jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`);
+
+  const serviceKey = createSigningKey(secrets.SERVICE_TOKEN_SECRET);
+  const service = (caller: string) => {
+    const token = createServiceTokenSigner(serviceKey, caller);
+    const client = jsonClient(transactionsUrl);
+    return ((method, path, opts = {}) => client(method, path, { ...opts, headers: { 'x-service-token': token('transactions'), ...opts.headers } })) as JsonClient;
+  };
+
+  let n = 0;
+  const stack: LedgerStack = {
+    api,
+    service,
+    deps,
+    login,
+    queue,
+    resultsQueue,
+    async signUp(prefix = 'u') {
+      n += 1;
+      const username = `${prefix}${n}_${tag}`.slice(0, 32);
+      const password = 'a long enough password';
+      const user = await api('POST', '/auth/register', { body: { email: `${username}@example.test`, username, password } });
+      const session = await api('POST', '/auth/login', { body: { identifier: username, password } });
+      return { id: user.body.id, username, password, token: session.body.accessToken };
+    },
+    async makeAdmin(username, password) {
+      await setRole({ prisma: login.prisma }, username, 'admin');
+      return (await api('POST', '/auth/login', { body: { identifier: username, password } })).body.accessToken;
+    },
+    async fund(userId, amount) {
+      const txHash = randomUUID().replaceAll('-', '').padEnd(64, '0');
+      const res = await service('wallet-manager')('POST', '/deposits/credit', { body: { userId, txHash, subaddressIndex: userId, amount } });
+      if (res.status !== 201) throw new Error(`funding failed: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    async close() {
+      await gateway.close();
+      await app.close();
+      await relay?.stop();
+      const conn = await amqp.connect(testBrokerUrl());
+      const ch = await conn.createChannel();
+      await ch.deleteQueue(queue);
+      await ch.deleteQueue(resultsQueue);
+      await conn.close();
+      await deps.close();
+      await login.close();
+      await releaseLock();
+    },
+  };
+  return stack;
+}
