@@ -9,6 +9,7 @@ import { fail, portOpen, prepareMachine, root, say } from './lib/bootstrap.mjs';
 // In start order; the gateway comes last because its health is the health of those before it.
 const services = [
   { name: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
+  { name: 'transactions', entry: 'services/transactions/src/server.ts', portVar: 'TRANSACTIONS_PORT' },
   { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
 ];
 

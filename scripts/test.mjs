@@ -25,6 +25,7 @@ function testFiles(dir) {
 step('dropping test databases left by interrupted runs', 'pnpm', ['exec', 'tsx', 'scripts/drop-test-databases.ts']);
 step('lint and format check (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
 step('typecheck (tsc, every package)', 'pnpm', ['-r', '--workspace-concurrency=2', '--reporter=silent', 'run', 'typecheck']);
+step('typecheck (tsc, scripts and benchmarks)', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']);
 const files = ['packages', 'services', 'scripts'].flatMap((dir) => testFiles(path.join(root, dir))).sort();
 say(`running ${files.length} test files`);
 step('tests (node --test)', 'node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);

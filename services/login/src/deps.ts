@@ -1,5 +1,5 @@
-import type { PrismaClient } from '@pupero/shared/db';
 import type { KeyObject } from 'node:crypto';
+import type { PrismaClient } from '@pupero/shared/db';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import type { Config } from './config.ts';
 

@@ -19,7 +19,13 @@ export interface TestLogin {
 /** The real login service on a fresh database, listening on a free port. */
 export async function startLogin(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestLogin> {
   const db = await createTestDatabase();
-  const config = loadConfig(configSchema, { DATABASE_URL: db.url, JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret(), LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig(configSchema, {
+    DATABASE_URL: db.url,
+    JWT_SECRET: testSecret(),
+    SERVICE_TOKEN_SECRET: testSecret(),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const tokens = { key: createSigningKey(config.JWT_SECRET), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET);

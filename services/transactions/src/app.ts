@@ -1,4 +1,4 @@
-import { type Server, createServer, healthRoute } from '@pupero/shared/http';
+import { createServer, healthRoute, type Server } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import type { TransactionsDeps } from './deps.ts';
 import { accountRoutes } from './routes/accounts.ts';

@@ -73,7 +73,8 @@ describe('ledger under concurrency', () => {
     for (const { res } of responses) statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     const serverErrors = responses.filter(({ res }) => res.status >= 500);
     assert.deepEqual(serverErrors, [], 'no 5xx');
-    for (const { res } of responses) assert.ok([200, 201, 404, 409, 422].includes(res.status), `unexpected ${res.status} ${JSON.stringify(res.body)}`);
+    for (const { res } of responses)
+      assert.ok([200, 201, 404, 409, 422].includes(res.status), `unexpected ${res.status} ${JSON.stringify(res.body)}`);
     assert.ok((statuses.get(422) ?? 0) > 10, `many overspends were refused: ${JSON.stringify([...statuses])}`);
 
     const pool = stack.deps.pool;
@@ -98,7 +99,9 @@ describe('ledger under concurrency', () => {
     for (const r of replays) assert.equal(r.res.body.replayed, true);
 
     // Each hold resolved exactly once: posted holds have one transfer, voided ones none.
-    const holds = await pool.query("SELECT id, state, (SELECT COUNT(*) FROM transfers t WHERE t.transfer_key = CONCAT('hold:', h.id, ':post')) AS posts FROM holds h WHERE hold_key LIKE 'cc-h-%'");
+    const holds = await pool.query(
+      "SELECT id, state, (SELECT COUNT(*) FROM transfers t WHERE t.transfer_key = CONCAT('hold:', h.id, ':post')) AS posts FROM holds h WHERE hold_key LIKE 'cc-h-%'",
+    );
     for (const h of holds) {
       assert.notEqual(h.state, 'PENDING', `hold ${h.id} was resolved`);
       assert.equal(Number(h.posts), h.state === 'POSTED' ? 1 : 0, `hold ${h.id} ${h.state}`);

@@ -37,7 +37,9 @@ describe('ledger: internal API of the transactions service', () => {
     const offers = stack.service('offers');
     const [a, b] = [await stack.signUp('oa'), await stack.signUp('ob')];
     await stack.fund(a.id, '1');
-    const res = await offers('POST', '/transactions/transfer', { body: { key: `o-${a.id}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '1.000000000001' } });
+    const res = await offers('POST', '/transactions/transfer', {
+      body: { key: `o-${a.id}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '1.000000000001' },
+    });
     assert.equal(res.status, 422);
     assert.equal(res.body.code, 'INSUFFICIENT_FUNDS');
     assert.deepEqual(await balance(a.id), { balance: 1_000_000_000_000n, held: 0n });
@@ -47,13 +49,17 @@ describe('ledger: internal API of the transactions service', () => {
     const offers = stack.service('offers');
     const [seller, buyer] = [await stack.signUp('hs'), await stack.signUp('hb')];
     await stack.fund(seller.id, '5');
-    const hold = await offers('POST', '/holds', { body: { key: `h-${seller.id}`, account: `USER:${seller.id}`, amount: '3', reference: 'trade:1' } });
+    const hold = await offers('POST', '/holds', {
+      body: { key: `h-${seller.id}`, account: `USER:${seller.id}`, amount: '3', reference: 'trade:1' },
+    });
     assert.equal(hold.status, 201);
     assert.equal(hold.body.state, 'PENDING');
     assert.deepEqual(await balance(seller.id), { balance: 5_000_000_000_000n, held: 3_000_000_000_000n });
     const tooMuch = await offers('POST', '/holds', { body: { key: `h2-${seller.id}`, account: `USER:${seller.id}`, amount: '2.1' } });
     assert.equal(tooMuch.body.code, 'INSUFFICIENT_FUNDS', 'a held amount cannot be held or spent again');
-    const spend = await offers('POST', '/transactions/transfer', { body: { key: `s-${seller.id}`, from: `USER:${seller.id}`, to: `USER:${buyer.id}`, amount: '2.5' } });
+    const spend = await offers('POST', '/transactions/transfer', {
+      body: { key: `s-${seller.id}`, from: `USER:${seller.id}`, to: `USER:${buyer.id}`, amount: '2.5' },
+    });
     assert.equal(spend.body.code, 'INSUFFICIENT_FUNDS');
 
     const posted = await offers('POST', `/holds/${hold.body.id}/post`, { body: { to: `USER:${buyer.id}` } });
@@ -93,19 +99,28 @@ describe('ledger: internal API of the transactions service', () => {
     assert.equal(none.status, 403);
     const userToken = await direct('POST', '/transactions/transfer', { body, headers: { 'x-service-token': user.token } });
     assert.equal(userToken.status, 403);
-    const wrongCaller = await stack.service('offers')('POST', '/deposits/credit', { body: { userId: user.id, txHash: 'cd'.repeat(32), subaddressIndex: 0, amount: '1' } });
+    const wrongCaller = await stack.service('offers')('POST', '/deposits/credit', {
+      body: { userId: user.id, txHash: 'cd'.repeat(32), subaddressIndex: 0, amount: '1' },
+    });
     assert.equal(wrongCaller.status, 403, 'only the wallet manager credits deposits');
     const throughGateway = await stack.api('POST', '/transactions/transfer', { body, token: user.token });
     assert.equal(throughGateway.status, 404, 'the gateway does not route internal endpoints');
-    for (const path of ['/holds', '/deposits/credit']) assert.equal((await stack.api('POST', path, { body, token: user.token })).status, 404, path);
+    for (const path of ['/holds', '/deposits/credit'])
+      assert.equal((await stack.api('POST', path, { body, token: user.token })).status, 404, path);
     assert.deepEqual(await balance(user.id), { balance: 0n, held: 0n });
   });
 
   it('has the database itself refuse an overdraft (CHECK constraints)', async () => {
     const user = await stack.signUp('ck');
     await stack.fund(user.id, '1');
-    await assert.rejects(stack.deps.pool.query('UPDATE accounts SET held = 2000000000000 WHERE code = ?', [`USER:${user.id}`]), /CONSTRAINT|accounts_user_covers_held/);
-    await assert.rejects(stack.deps.pool.query('UPDATE accounts SET held = -1 WHERE code = ?', [`USER:${user.id}`]), /CONSTRAINT|accounts_held_not_negative/);
+    await assert.rejects(
+      stack.deps.pool.query('UPDATE accounts SET held = 2000000000000 WHERE code = ?', [`USER:${user.id}`]),
+      /CONSTRAINT|accounts_user_covers_held/,
+    );
+    await assert.rejects(
+      stack.deps.pool.query('UPDATE accounts SET held = -1 WHERE code = ?', [`USER:${user.id}`]),
+      /CONSTRAINT|accounts_held_not_negative/,
+    );
     await assert.rejects(stack.deps.pool.query('UPDATE accounts SET balance = -1 WHERE code = ?', [`USER:${user.id}`]), /CONSTRAINT/);
   });
 });

@@ -3,8 +3,8 @@ import { loggerOptions } from '@pupero/shared/logger';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
-import { consumeWithdrawalResults } from './messaging/results-consumer.ts';
 import { startOutboxRelay } from './messaging/outbox-relay.ts';
+import { consumeWithdrawalResults } from './messaging/results-consumer.ts';
 import { createDeps } from './wiring.ts';
 
 const config = loadConfig(configSchema, process.env);

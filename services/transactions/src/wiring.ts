@@ -19,7 +19,9 @@ const networkTypes = {
 
 /** Builds the service's dependencies from its config (used by server.ts and by tests alike). */
 export async function createDeps(config: Config, logger: Logger): Promise<TransactionsDeps & { close(): Promise<void> }> {
-  const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false }));
+  const pool = mariadb.createPool(
+    mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false }),
+  );
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
@@ -31,7 +33,11 @@ export async function createDeps(config: Config, logger: Logger): Promise<Transa
     broker,
     serviceKey,
     tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    login: serviceClient({ baseUrl: config.LOGIN_SERVICE_URL, callee: 'login', serviceToken: createServiceTokenSigner(serviceKey, 'transactions') }),
+    login: serviceClient({
+      baseUrl: config.LOGIN_SERVICE_URL,
+      callee: 'login',
+      serviceToken: createServiceTokenSigner(serviceKey, 'transactions'),
+    }),
     isValidAddress: (address) => moneroTs.MoneroUtils.isValidAddress(address, networkType),
     async close() {
       await broker.close();

@@ -4,18 +4,18 @@ import { loadConfig } from '@pupero/shared/config';
 import type { Server } from '@pupero/shared/http';
 import { createSigningKey } from '@pupero/shared/jwt';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { type JsonClient, holdBrokerLock, jsonClient, testBrokerUrl, testSecret } from '@pupero/shared/testing';
+import { holdBrokerLock, type JsonClient, jsonClient, testBrokerUrl, testSecret } from '@pupero/shared/testing';
 import amqp from 'amqplib';
 import pino from 'pino';
 import { buildApp as buildGateway } from '../../gateway/src/app.ts';
 import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
 import { setRole } from '../../login/src/domain/roles.ts';
-import { type TestLogin, startLogin } from '../../login/test/helpers.ts';
+import { startLogin, type TestLogin } from '../../login/test/helpers.ts';
 import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
 import type { TransactionsDeps } from '../src/deps.ts';
-import { consumeWithdrawalResults } from '../src/messaging/results-consumer.ts';
 import { startOutboxRelay } from '../src/messaging/outbox-relay.ts';
+import { consumeWithdrawalResults } from '../src/messaging/results-consumer.ts';
 import { createDeps } from '../src/wiring.ts';
 
 /** Valid Monero mainnet-format addresses (regtest uses mainnet prefixes) and a corrupted one. */
@@ -67,7 +67,14 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
   const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
   await consumeWithdrawalResults(deps, logger);
 
-  const gatewayConfig = loadConfig(gatewayConfigSchema, { ...secrets, LOGIN_SERVICE_URL: login.url, TRANSACTIONS_SERVICE_URL: transactionsUrl, LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_MAX: '100000', RATE_LIMIT_MAX: '1000000' });
+  const gatewayConfig = loadConfig(gatewayConfigSchema, {
+    ...secrets,
+    LOGIN_SERVICE_URL: login.url,
+    TRANSACTIONS_SERVICE_URL: transactionsUrl,
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    RATE_LIMIT_MAX: '1000000',
+  });
   const gateway = await buildGateway({ config: gatewayConfig, tokens: deps.tokens }, { logger: false });
   await gateway.listen({ host: '127.0.0.1', port: 0 });
   const api = jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`);
@@ -76,7 +83,8 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
   const service = (caller: string) => {
     const token = createServiceTokenSigner(serviceKey, caller);
     const client = jsonClient(transactionsUrl);
-    return ((method, path, opts = {}) => client(method, path, { ...opts, headers: { 'x-service-token': token('transactions'), ...opts.headers } })) as JsonClient;
+    return ((method, path, opts = {}) =>
+      client(method, path, { ...opts, headers: { 'x-service-token': token('transactions'), ...opts.headers } })) as JsonClient;
   };
 
   let n = 0;
@@ -101,7 +109,9 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
     },
     async fund(userId, amount) {
       const txHash = randomUUID().replaceAll('-', '').padEnd(64, '0');
-      const res = await service('wallet-manager')('POST', '/deposits/credit', { body: { userId, txHash, subaddressIndex: userId, amount } });
+      const res = await service('wallet-manager')('POST', '/deposits/credit', {
+        body: { userId, txHash, subaddressIndex: userId, amount },
+      });
       if (res.status !== 201) throw new Error(`funding failed: ${res.status} ${JSON.stringify(res.body)}`);
     },
     async close() {

@@ -29,7 +29,12 @@ export const transferView = z.object({
   replayed: z.boolean(),
 });
 
-export const holdBody = z.strictObject({ key: idempotencyKey, account: accountCode, amount: positiveXmrAmount, reference: z.string().max(128).optional() });
+export const holdBody = z.strictObject({
+  key: idempotencyKey,
+  account: accountCode,
+  amount: positiveXmrAmount,
+  reference: z.string().max(128).optional(),
+});
 export const postHoldBody = z.strictObject({ to: accountCode });
 export const holdParams = z.strictObject({ id });
 
@@ -67,7 +72,10 @@ export const historyView = z.object({ items: z.array(historyItem), nextCursor: i
 export const withdrawBody = z.strictObject({
   address: z.string().min(1).max(128),
   amount: positiveXmrAmount,
-  totp: z.string().regex(/^\d{6}$/, { message: 'must be a 6-digit code' }).optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, { message: 'must be a 6-digit code' })
+    .optional(),
 });
 export const withdrawalView = z.object({
   id,

@@ -19,8 +19,22 @@ export const withdrawalRequested = z.object({
 export type WithdrawalRequested = z.infer<typeof withdrawalRequested>;
 
 export const withdrawalResult = z.discriminatedUnion('status', [
-  z.object({ type: z.literal('withdrawal.result'), status: z.literal('SENDING'), withdrawalId: id, txHash: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
-  z.object({ type: z.literal('withdrawal.result'), status: z.literal('SENT'), withdrawalId: id, txHash: z.string().regex(/^[0-9a-f]{64}$/), networkFee: xmr }),
+  z.object({
+    type: z.literal('withdrawal.result'),
+    status: z.literal('SENDING'),
+    withdrawalId: id,
+    txHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
+  z.object({
+    type: z.literal('withdrawal.result'),
+    status: z.literal('SENT'),
+    withdrawalId: id,
+    txHash: z.string().regex(/^[0-9a-f]{64}$/),
+    networkFee: xmr,
+  }),
   z.object({ type: z.literal('withdrawal.result'), status: z.literal('FAILED'), withdrawalId: id, reason: z.string().min(1).max(255) }),
 ]);
 export type WithdrawalResult = z.infer<typeof withdrawalResult>;

@@ -4,5 +4,5 @@ export { createServer, type Server, type ServerOptions } from './create-server.t
 export { errorHandler, notFoundHandler, toErrorBody } from './error-handler.ts';
 export { type HealthCheck, healthRoute } from './health.ts';
 export { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
-export { SERVICE_TOKEN_HEADER, requireService } from './require-service.ts';
+export { requireService, SERVICE_TOKEN_HEADER } from './require-service.ts';
 export { type ServiceCall, type ServiceClientOptions, serviceClient } from './service-client.ts';

@@ -1,11 +1,14 @@
-import { type Server, requireService } from '@pupero/shared/http';
+import { requireService, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { LoginDeps } from '../deps.ts';
 import { checkSecondFactorFor } from '../domain/second-factor.ts';
 
 const verifyBody = z.strictObject({
   userId: z.number().int().positive(),
-  totp: z.string().regex(/^\d{6}$/).optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   ip: z.string().max(45),
 });
 
@@ -15,7 +18,11 @@ export function internalRoutes(app: Server, deps: LoginDeps) {
 
   // Money moves (withdrawals, escrow releases) ask for the user's TOTP code when 2FA is on; the
   // secret stays here, and the code is throttled and single-use exactly as at login.
-  app.post('/internal/2fa/verify', { preHandler: onlyServices, schema: { body: verifyBody, response: { 200: z.object({ required: z.boolean() }) } } }, async (request) => {
-    return checkSecondFactorFor(deps, request.body.userId, request.body.totp, request.body.ip);
-  });
+  app.post(
+    '/internal/2fa/verify',
+    { preHandler: onlyServices, schema: { body: verifyBody, response: { 200: z.object({ required: z.boolean() }) } } },
+    async (request) => {
+      return checkSecondFactorFor(deps, request.body.userId, request.body.totp, request.body.ip);
+    },
+  );
 }

@@ -8,6 +8,12 @@ export async function audit(
   entry: { userId?: number; actorId?: number; ip?: string; details?: Record<string, string | number | boolean | null> },
 ): Promise<void> {
   await deps.prisma.auditLog.create({
-    data: { action, userId: entry.userId ?? null, actorId: entry.actorId ?? entry.userId ?? null, ip: entry.ip ?? null, ...(entry.details ? { details: entry.details } : {}) },
+    data: {
+      action,
+      userId: entry.userId ?? null,
+      actorId: entry.actorId ?? entry.userId ?? null,
+      ip: entry.ip ?? null,
+      ...(entry.details ? { details: entry.details } : {}),
+    },
   });
 }

@@ -10,7 +10,10 @@ export function assertMayRead(identity: AccessIdentity, userId: number): void {
 }
 
 export async function balanceOf(deps: TransactionsDeps, userId: number) {
-  const [row] = (await deps.pool.query('SELECT balance, held FROM accounts WHERE code = ?', [userAccount(userId)])) as { balance: bigint; held: bigint }[];
+  const [row] = (await deps.pool.query('SELECT balance, held FROM accounts WHERE code = ?', [userAccount(userId)])) as {
+    balance: bigint;
+    held: bigint;
+  }[];
   const balance = row?.balance ?? 0n;
   const held = row?.held ?? 0n;
   return { userId, available: formatXmr(balance - held), held: formatXmr(held), total: formatXmr(balance) };

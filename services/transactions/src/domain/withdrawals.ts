@@ -25,7 +25,10 @@ const COLUMNS = `id, user_id AS userId, idempotency_key AS idempotencyKey, addre
   tx_hash AS txHash, failure_reason AS failureReason, created_at AS createdAt`;
 
 export async function findWithdrawal(db: TransactionsDeps['pool'] | PoolConnection, userId: number, key: string) {
-  const [row] = (await db.query(`SELECT ${COLUMNS} FROM withdrawals WHERE user_id = ? AND idempotency_key = ?`, [userId, key])) as WithdrawalRow[];
+  const [row] = (await db.query(`SELECT ${COLUMNS} FROM withdrawals WHERE user_id = ? AND idempotency_key = ?`, [
+    userId,
+    key,
+  ])) as WithdrawalRow[];
   return row;
 }
 
@@ -66,14 +69,21 @@ export interface WithdrawalRequest {
 export async function requestWithdrawal(deps: TransactionsDeps, input: WithdrawalRequest): Promise<WithdrawalRow> {
   const { WITHDRAWAL_FEE_XMR: fee, MIN_WITHDRAWAL_XMR: minimum, RABBITMQ_QUEUE: queue, MONERO_NETWORK: network } = deps.config;
   if (input.amount < minimum) throw new AppError('VALIDATION_FAILED', `amount must be at least ${formatXmr(minimum)} XMR`);
-  if (!(await deps.isValidAddress(input.address))) throw new AppError('VALIDATION_FAILED', `address is not a valid Monero ${network} address`);
+  if (!(await deps.isValidAddress(input.address)))
+    throw new AppError('VALIDATION_FAILED', `address is not a valid Monero ${network} address`);
   const account = userAccount(input.userId);
   await ensureAccounts(deps.pool, [account]);
   try {
     return await inTransaction(deps.pool, async (conn) => {
       const existing = await findWithdrawal(conn, input.userId, input.key);
       if (existing) return replayOf(existing, input);
-      await applyTransfer(conn, { key: `withdrawal:${input.userId}:${input.key}`, from: account, to: 'WITHDRAWALS_PENDING', amount: input.amount + fee, kind: 'WITHDRAWAL' });
+      await applyTransfer(conn, {
+        key: `withdrawal:${input.userId}:${input.key}`,
+        from: account,
+        to: 'WITHDRAWALS_PENDING',
+        amount: input.amount + fee,
+        kind: 'WITHDRAWAL',
+      });
       const inserted = await conn.query('INSERT INTO withdrawals (user_id, idempotency_key, address, amount, fee) VALUES (?, ?, ?, ?, ?)', [
         input.userId,
         input.key,
@@ -90,7 +100,11 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
         amount: formatXmr(input.amount),
         requestedAt: new Date().toISOString(),
       };
-      await conn.query('INSERT INTO outbox (queue, message_id, payload) VALUES (?, ?, ?)', [queue, `withdrawal:${id}`, JSON.stringify(message)]);
+      await conn.query('INSERT INTO outbox (queue, message_id, payload) VALUES (?, ?, ?)', [
+        queue,
+        `withdrawal:${id}`,
+        JSON.stringify(message),
+      ]);
       return (await findWithdrawal(conn, input.userId, input.key))!;
     });
   } catch (error) {
@@ -108,13 +122,15 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
  */
 export async function recordWithdrawalResult(deps: TransactionsDeps, result: WithdrawalResult): Promise<void> {
   await inTransaction(deps.pool, async (conn) => {
-    const [row] = (await conn.query(`SELECT ${COLUMNS} FROM withdrawals WHERE id = ? FOR UPDATE`, [result.withdrawalId])) as WithdrawalRow[];
+    const [row] = (await conn.query(`SELECT ${COLUMNS} FROM withdrawals WHERE id = ? FOR UPDATE`, [
+      result.withdrawalId,
+    ])) as WithdrawalRow[];
     if (!row) throw new AppError('NOT_FOUND', `Withdrawal ${result.withdrawalId} does not exist`);
     if (result.status === 'SENDING') {
-      await conn.query("UPDATE withdrawals SET state = 'SENDING', tx_hash = COALESCE(?, tx_hash), updated_at = NOW(3) WHERE id = ? AND state = 'PENDING'", [
-        result.txHash ?? null,
-        row.id,
-      ]);
+      await conn.query(
+        "UPDATE withdrawals SET state = 'SENDING', tx_hash = COALESCE(?, tx_hash), updated_at = NOW(3) WHERE id = ? AND state = 'PENDING'",
+        [result.txHash ?? null, row.id],
+      );
       return;
     }
     if (row.state === 'SENT' || row.state === 'REFUNDED') return;
@@ -125,11 +141,21 @@ export async function recordWithdrawalResult(deps: TransactionsDeps, result: Wit
 
 async function settleSent(conn: PoolConnection, row: WithdrawalRow, txHash: string, networkFee: bigint) {
   const key = `withdrawal:${row.id}`;
-  await applyTransfer(conn, { key: `${key}:sent`, from: 'WITHDRAWALS_PENDING', to: 'HOT_WALLET', amount: row.amount + networkFee, kind: 'WITHDRAWAL_SENT' });
+  await applyTransfer(conn, {
+    key: `${key}:sent`,
+    from: 'WITHDRAWALS_PENDING',
+    to: 'HOT_WALLET',
+    amount: row.amount + networkFee,
+    kind: 'WITHDRAWAL_SENT',
+  });
   const margin = row.fee - networkFee;
   if (margin > 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'WITHDRAWALS_PENDING', to: 'FEES', amount: margin, kind: 'FEE' });
   if (margin < 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'FEES', to: 'WITHDRAWALS_PENDING', amount: -margin, kind: 'FEE' });
-  await conn.query("UPDATE withdrawals SET state = 'SENT', tx_hash = ?, network_fee = ?, updated_at = NOW(3) WHERE id = ?", [txHash, networkFee, row.id]);
+  await conn.query("UPDATE withdrawals SET state = 'SENT', tx_hash = ?, network_fee = ?, updated_at = NOW(3) WHERE id = ?", [
+    txHash,
+    networkFee,
+    row.id,
+  ]);
 }
 
 async function refundFailed(conn: PoolConnection, row: WithdrawalRow, reason: string) {
@@ -140,7 +166,10 @@ async function refundFailed(conn: PoolConnection, row: WithdrawalRow, reason: st
     amount: row.amount + row.fee,
     kind: 'WITHDRAWAL_REFUND',
   });
-  await conn.query("UPDATE withdrawals SET state = 'REFUNDED', failure_reason = ?, updated_at = NOW(3) WHERE id = ?", [reason.slice(0, 255), row.id]);
+  await conn.query("UPDATE withdrawals SET state = 'REFUNDED', failure_reason = ?, updated_at = NOW(3) WHERE id = ?", [
+    reason.slice(0, 255),
+    row.id,
+  ]);
 }
 
 export function withdrawalView(row: WithdrawalRow) {

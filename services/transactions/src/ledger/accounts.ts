@@ -18,20 +18,30 @@ export function userIdOf(code: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+// Accounts are never deleted, so one that was seen to exist needs no second look (per pool).
+const knownAccounts = new WeakMap<Pool, Set<string>>();
+
 /**
  * User accounts are created on first use, outside any money transaction (autocommit), so that
  * creating one never holds a lock while balances are locked.
  */
 export async function ensureAccounts(pool: Pool, codes: readonly string[]): Promise<void> {
+  const known = knownAccounts.get(pool) ?? new Set<string>();
+  knownAccounts.set(pool, known);
   for (const code of codes) {
     const userId = userIdOf(code);
-    if (userId !== undefined) await pool.query("INSERT IGNORE INTO accounts (code, kind, user_id) VALUES (?, 'USER', ?)", [code, userId]);
+    if (userId === undefined || known.has(code)) continue;
+    await pool.query("INSERT IGNORE INTO accounts (code, kind, user_id) VALUES (?, 'USER', ?)", [code, userId]);
+    known.add(code);
   }
 }
 
 /** Locks the accounts in id order (the one order every transaction uses, so none deadlocks on them). */
 export async function lockAccounts(conn: PoolConnection, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
-  const rows: LockedAccount[] = await conn.query('SELECT id, code, kind, balance, held FROM accounts WHERE code IN (?) ORDER BY id FOR UPDATE', [codes]);
+  const rows: LockedAccount[] = await conn.query(
+    'SELECT id, code, kind, balance, held FROM accounts WHERE code IN (?) ORDER BY id FOR UPDATE',
+    [codes],
+  );
   const byCode = new Map(rows.map((r) => [r.code, r]));
   for (const code of codes) {
     if (!byCode.has(code)) throw new AppError('UNPROCESSABLE', `Account ${code} does not exist`);

@@ -33,14 +33,21 @@ interface RawHold {
  * Reads a hold; with `forUpdate` it locks the hold row only (never the accounts: those are
  * locked later, in id order, like in every other money transaction).
  */
-async function findHold(db: Pool | PoolConnection, where: 'hold_key = ?' | 'id = ?', value: unknown, forUpdate = false): Promise<HoldRow | undefined> {
+async function findHold(
+  db: Pool | PoolConnection,
+  where: 'hold_key = ?' | 'id = ?',
+  value: unknown,
+  forUpdate = false,
+): Promise<HoldRow | undefined> {
   const [raw] = (await db.query(
     `SELECT id, hold_key AS \`key\`, account_id AS accountId, amount, state, posted_to_account_id AS postedToId FROM holds WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`,
     [value],
   )) as RawHold[];
   if (!raw) return undefined;
   const ids = raw.postedToId === null ? [raw.accountId] : [raw.accountId, raw.postedToId];
-  const codes = new Map(((await db.query('SELECT id, code FROM accounts WHERE id IN (?)', [ids])) as { id: number; code: string }[]).map((a) => [a.id, a.code]));
+  const codes = new Map(
+    ((await db.query('SELECT id, code FROM accounts WHERE id IN (?)', [ids])) as { id: number; code: string }[]).map((a) => [a.id, a.code]),
+  );
   return { ...raw, account: codes.get(raw.accountId)!, postedTo: raw.postedToId === null ? null : codes.get(raw.postedToId)! };
 }
 
@@ -61,7 +68,10 @@ function replayOf(row: HoldRow, input: { key: string; account: string; amount: b
   return record(row, true);
 }
 
-export async function placeHold(pool: Pool, input: { key: string; account: string; amount: bigint; reference?: string | undefined }): Promise<HoldRecord> {
+export async function placeHold(
+  pool: Pool,
+  input: { key: string; account: string; amount: bigint; reference?: string | undefined },
+): Promise<HoldRecord> {
   if (!input.account.startsWith('USER:')) throw new AppError('UNPROCESSABLE', 'Only user accounts can have holds');
   await ensureAccounts(pool, [input.account]);
   try {
@@ -77,7 +87,15 @@ export async function placeHold(pool: Pool, input: { key: string; account: strin
         input.amount,
         input.reference ?? null,
       ]);
-      return { id: BigInt(inserted.insertId), key: input.key, account: input.account, amount: input.amount, state: 'PENDING', postedTo: null, replayed: false };
+      return {
+        id: BigInt(inserted.insertId),
+        key: input.key,
+        account: input.account,
+        amount: input.amount,
+        state: 'PENDING',
+        postedTo: null,
+        replayed: false,
+      };
     });
   } catch (error) {
     return answerAfterRace(error, async () => {
@@ -132,5 +150,13 @@ async function lockedHold(conn: PoolConnection, holdId: bigint): Promise<HoldRow
 }
 
 export function holdView(hold: HoldRecord) {
-  return { id: String(hold.id), key: hold.key, account: hold.account, amount: formatXmr(hold.amount), state: hold.state, postedTo: hold.postedTo, replayed: hold.replayed };
+  return {
+    id: String(hold.id),
+    key: hold.key,
+    account: hold.account,
+    amount: formatXmr(hold.amount),
+    state: hold.state,
+    postedTo: hold.postedTo,
+    replayed: hold.replayed,
+  };
 }

@@ -48,18 +48,20 @@ function replayOf(existing: TransferRecord, input: TransferInput): TransferRecor
 export async function applyTransfer(conn: PoolConnection, input: TransferInput): Promise<TransferRecord> {
   if (input.amount <= 0n) throw new AppError('VALIDATION_FAILED', 'amount must be greater than zero');
   if (input.from === input.to) throw new AppError('VALIDATION_FAILED', 'from and to must be different accounts');
-  const existing = await findTransfer(conn, input.key);
+  // Sent together (the driver pipelines them on the connection): fewer round trips per transfer.
+  const [existing, accounts] = await Promise.all([findTransfer(conn, input.key), lockAccounts(conn, [input.from, input.to])]);
   if (existing) return replayOf(existing, input);
-  const accounts = await lockAccounts(conn, [input.from, input.to]);
   const debit = accounts.get(input.from)!;
   const credit = accounts.get(input.to)!;
   assertCovers(debit, input.amount);
-  await conn.query('UPDATE accounts SET balance = balance - ? WHERE id = ?', [input.amount, debit.id]);
-  await conn.query('UPDATE accounts SET balance = balance + ? WHERE id = ?', [input.amount, credit.id]);
-  const inserted = await conn.query(
-    'INSERT INTO transfers (transfer_key, debit_account_id, credit_account_id, amount, kind, reference) VALUES (?, ?, ?, ?, ?, ?)',
-    [input.key, debit.id, credit.id, input.amount, input.kind, input.reference ?? null],
-  );
+  const [, , inserted] = await Promise.all([
+    conn.query('UPDATE accounts SET balance = balance - ? WHERE id = ?', [input.amount, debit.id]),
+    conn.query('UPDATE accounts SET balance = balance + ? WHERE id = ?', [input.amount, credit.id]),
+    conn.query(
+      'INSERT INTO transfers (transfer_key, debit_account_id, credit_account_id, amount, kind, reference) VALUES (?, ?, ?, ?, ?, ?)',
+      [input.key, debit.id, credit.id, input.amount, input.kind, input.reference ?? null],
+    ),
+  ]);
   return { id: BigInt(inserted.insertId), ...input, reference: input.reference ?? null, createdAt: new Date(), replayed: false };
 }
 

@@ -15,7 +15,8 @@ export async function consumeWithdrawalResults(deps: TransactionsDeps, logger: {
       await recordWithdrawalResult(deps, parsed.data);
     } catch (error) {
       // A report about a withdrawal we do not have cannot succeed later either.
-      if (error instanceof AppError && error.statusCode < 500) logger.warn({ err: error, result: parsed.data }, 'dropping a withdrawal result');
+      if (error instanceof AppError && error.statusCode < 500)
+        logger.warn({ err: error, result: parsed.data }, 'dropping a withdrawal result');
       else throw error;
     }
   });

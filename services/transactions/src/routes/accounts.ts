@@ -1,5 +1,5 @@
 import { balanceView, historyQuery, historyView } from '@pupero/shared/contracts';
-import { type Server, identityOf, requireUser } from '@pupero/shared/http';
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
 import { assertMayRead, balanceOf } from '../domain/balances.ts';
@@ -10,14 +10,30 @@ export function accountRoutes(app: Server, deps: TransactionsDeps) {
 
   app.get(
     '/balances/:userId',
-    { preHandler: authenticate, schema: { params: z.strictObject({ userId: z.coerce.number().int().positive().max(2 ** 31) }), response: { 200: balanceView } } },
+    {
+      preHandler: authenticate,
+      schema: {
+        params: z.strictObject({
+          userId: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31),
+        }),
+        response: { 200: balanceView },
+      },
+    },
     async (request) => {
       assertMayRead(identityOf(request), request.params.userId);
       return balanceOf(deps, request.params.userId);
     },
   );
 
-  app.get('/transactions', { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: historyView } } }, async (request) => {
-    return historyOf(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
-  });
+  app.get(
+    '/transactions',
+    { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: historyView } } },
+    async (request) => {
+      return historyOf(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
+    },
+  );
 }

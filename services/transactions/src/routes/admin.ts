@@ -1,4 +1,4 @@
-import { type Server, identityOf, requireUser } from '@pupero/shared/http';
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
 import { audit } from '../domain/audit.ts';
@@ -19,7 +19,11 @@ export function adminRoutes(app: Server, deps: TransactionsDeps) {
 
   app.get('/admin/ledger/summary', { preHandler: adminsOnly, schema: { response: { 200: summaryView } } }, async (request) => {
     const summary = await ledgerSummary(deps);
-    await audit(deps, 'ADMIN_LEDGER_SUMMARY', { actorId: identityOf(request).userId, ip: request.ip, details: { balancesSumToZero: summary.invariants.balancesSumToZero } });
+    await audit(deps, 'ADMIN_LEDGER_SUMMARY', {
+      actorId: identityOf(request).userId,
+      ip: request.ip,
+      details: { balancesSumToZero: summary.invariants.balancesSumToZero },
+    });
     return summary;
   });
 }

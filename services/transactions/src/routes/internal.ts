@@ -1,5 +1,13 @@
-import { depositBody, holdBody, holdParams, holdView as holdSchema, postHoldBody, transferBody, transferView as transferSchema } from '@pupero/shared/contracts';
-import { type Server, requireService } from '@pupero/shared/http';
+import {
+  depositBody,
+  holdBody,
+  holdParams,
+  holdView as holdSchema,
+  postHoldBody,
+  transferBody,
+  transferView as transferSchema,
+} from '@pupero/shared/contracts';
+import { requireService, type Server } from '@pupero/shared/http';
 import type { TransactionsDeps } from '../deps.ts';
 import { userAccount } from '../ledger/accounts.ts';
 import { holdView, placeHold, postHold, voidHold } from '../ledger/holds.ts';
@@ -13,35 +21,58 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
   const services = (...callers: string[]) => requireService(deps.serviceKey, 'transactions', callers);
   const reply201 = (replayed: boolean) => (replayed ? 200 : 201);
 
-  app.post('/transactions/transfer', { preHandler: services('offers', 'wallet-manager'), schema: { body: transferBody, response: { 200: transferSchema, 201: transferSchema } } }, async (request, reply) => {
-    const record = await transfer(deps.pool, request.body);
-    return reply.status(reply201(record.replayed)).send(transferView(record));
-  });
+  app.post(
+    '/transactions/transfer',
+    {
+      preHandler: services('offers', 'wallet-manager'),
+      schema: { body: transferBody, response: { 200: transferSchema, 201: transferSchema } },
+    },
+    async (request, reply) => {
+      const record = await transfer(deps.pool, request.body);
+      return reply.status(reply201(record.replayed)).send(transferView(record));
+    },
+  );
 
-  app.post('/holds', { preHandler: services('offers'), schema: { body: holdBody, response: { 200: holdSchema, 201: holdSchema } } }, async (request, reply) => {
-    const hold = await placeHold(deps.pool, request.body);
-    return reply.status(reply201(hold.replayed)).send(holdView(hold));
-  });
+  app.post(
+    '/holds',
+    { preHandler: services('offers'), schema: { body: holdBody, response: { 200: holdSchema, 201: holdSchema } } },
+    async (request, reply) => {
+      const hold = await placeHold(deps.pool, request.body);
+      return reply.status(reply201(hold.replayed)).send(holdView(hold));
+    },
+  );
 
-  app.post('/holds/:id/post', { preHandler: services('offers'), schema: { params: holdParams, body: postHoldBody, response: { 200: holdSchema } } }, async (request) => {
-    return holdView(await postHold(deps.pool, BigInt(request.params.id), request.body.to));
-  });
+  app.post(
+    '/holds/:id/post',
+    { preHandler: services('offers'), schema: { params: holdParams, body: postHoldBody, response: { 200: holdSchema } } },
+    async (request) => {
+      return holdView(await postHold(deps.pool, BigInt(request.params.id), request.body.to));
+    },
+  );
 
-  app.post('/holds/:id/void', { preHandler: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } }, async (request) => {
-    return holdView(await voidHold(deps.pool, BigInt(request.params.id)));
-  });
+  app.post(
+    '/holds/:id/void',
+    { preHandler: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } },
+    async (request) => {
+      return holdView(await voidHold(deps.pool, BigInt(request.params.id)));
+    },
+  );
 
   // A deposit seen on chain: credited from the hot wallet once per (txid, subaddress).
-  app.post('/deposits/credit', { preHandler: services('wallet-manager'), schema: { body: depositBody, response: { 200: transferSchema, 201: transferSchema } } }, async (request, reply) => {
-    const { userId, txHash, subaddressIndex, amount } = request.body;
-    const record = await transfer(deps.pool, {
-      key: `deposit:${txHash}:${subaddressIndex}`,
-      from: 'HOT_WALLET',
-      to: userAccount(userId),
-      amount,
-      kind: 'DEPOSIT',
-      reference: txHash,
-    });
-    return reply.status(reply201(record.replayed)).send(transferView(record));
-  });
+  app.post(
+    '/deposits/credit',
+    { preHandler: services('wallet-manager'), schema: { body: depositBody, response: { 200: transferSchema, 201: transferSchema } } },
+    async (request, reply) => {
+      const { userId, txHash, subaddressIndex, amount } = request.body;
+      const record = await transfer(deps.pool, {
+        key: `deposit:${txHash}:${subaddressIndex}`,
+        from: 'HOT_WALLET',
+        to: userAccount(userId),
+        amount,
+        kind: 'DEPOSIT',
+        reference: txHash,
+      });
+      return reply.status(reply201(record.replayed)).send(transferView(record));
+    },
+  );
 }

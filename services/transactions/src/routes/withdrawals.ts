@@ -1,36 +1,58 @@
-import { historyQuery, idempotencyKey, withdrawBody, withdrawalListView, withdrawalView as withdrawalSchema } from '@pupero/shared/contracts';
+import {
+  historyQuery,
+  idempotencyKey,
+  withdrawalListView,
+  withdrawalView as withdrawalSchema,
+  withdrawBody,
+} from '@pupero/shared/contracts';
 import { AppError } from '@pupero/shared/errors';
-import { type Server, identityOf, requireUser } from '@pupero/shared/http';
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
-import { findWithdrawal, findWithdrawalById, listWithdrawals, requestWithdrawal, withdrawalView } from '../domain/withdrawals.ts';
 import { audit } from '../domain/audit.ts';
+import { findWithdrawal, findWithdrawalById, listWithdrawals, requestWithdrawal, withdrawalView } from '../domain/withdrawals.ts';
 
 export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
   const authenticate = requireUser(deps.tokens);
 
-  app.post('/withdraw', { preHandler: authenticate, schema: { body: withdrawBody, response: { 202: withdrawalSchema } } }, async (request, reply) => {
-    const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
-    if (!key.success) throw new AppError('VALIDATION_FAILED', 'The Idempotency-Key header is required (1–100 of A-Z a-z 0-9 : _ . -)');
-    const { userId } = identityOf(request);
-    const { address, amount, totp } = request.body;
-    // A retry of a request that already went through answers the same, without a second code.
-    const earlier = await findWithdrawal(deps.pool, userId, key.data);
-    if (!earlier) {
-      await deps.login('POST', '/internal/2fa/verify', { userId, totp, ip: request.ip }, request.id);
-    }
-    const row = await requestWithdrawal(deps, { userId, key: key.data, address, amount });
-    if (!earlier) await audit(deps, 'WITHDRAWAL_REQUESTED', { userId, ip: request.ip, details: { withdrawalId: String(row.id), amount: withdrawalView(row).amount } });
-    return reply.status(202).send(withdrawalView(row));
-  });
+  app.post(
+    '/withdraw',
+    { preHandler: authenticate, schema: { body: withdrawBody, response: { 202: withdrawalSchema } } },
+    async (request, reply) => {
+      const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
+      if (!key.success) throw new AppError('VALIDATION_FAILED', 'The Idempotency-Key header is required (1–100 of A-Z a-z 0-9 : _ . -)');
+      const { userId } = identityOf(request);
+      const { address, amount, totp } = request.body;
+      // A retry of a request that already went through answers the same, without a second code.
+      const earlier = await findWithdrawal(deps.pool, userId, key.data);
+      if (!earlier) {
+        await deps.login('POST', '/internal/2fa/verify', { userId, totp, ip: request.ip }, request.id);
+      }
+      const row = await requestWithdrawal(deps, { userId, key: key.data, address, amount });
+      if (!earlier)
+        await audit(deps, 'WITHDRAWAL_REQUESTED', {
+          userId,
+          ip: request.ip,
+          details: { withdrawalId: String(row.id), amount: withdrawalView(row).amount },
+        });
+      return reply.status(202).send(withdrawalView(row));
+    },
+  );
 
-  app.get('/withdrawals', { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } }, async (request) => {
-    return listWithdrawals(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
-  });
+  app.get(
+    '/withdrawals',
+    { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } },
+    async (request) => {
+      return listWithdrawals(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
+    },
+  );
 
   app.get(
     '/withdrawals/:id',
-    { preHandler: authenticate, schema: { params: z.strictObject({ id: z.string().regex(/^\d{1,19}$/) }), response: { 200: withdrawalSchema } } },
+    {
+      preHandler: authenticate,
+      schema: { params: z.strictObject({ id: z.string().regex(/^\d{1,19}$/) }), response: { 200: withdrawalSchema } },
+    },
     async (request) => {
       const identity = identityOf(request);
       const row = await findWithdrawalById(deps, BigInt(request.params.id));

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { withdrawalRequested } from '@pupero/shared/contracts';
+import { oathtoolCode } from '@pupero/shared/testing';
+import { ADDRESS, BAD_ADDRESS, type LedgerStack, startLedgerStack } from '../test/helpers.ts';
+import { drainQueue, publishTo, waitFor } from '../test/queues.ts';
+
+describe('withdrawals through the gateway', () => {
+  let stack: LedgerStack;
+  before(async () => {
+    stack = await startLedgerStack();
+  });
+  after(() => stack.close());
+
+  const withdraw = (token: string, key: string | undefined, body: Record<string, unknown>) =>
+    stack.api('POST', '/withdraw', { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+
+  it('debits once per Idempotency-Key, refuses the key with another body, and validates the request', async () => {
+    const user = await stack.signUp('wd');
+    await stack.fund(user.id, '10');
+    const first = await withdraw(user.token, 'key-1', { address: ADDRESS, amount: '1' });
+    assert.equal(first.status, 202);
+    assert.equal(first.body.state, 'PENDING');
+    assert.equal(first.body.amount, '1');
+    assert.equal(first.body.fee, '0.01');
+    const again = await withdraw(user.token, 'key-1', { address: ADDRESS, amount: '1' });
+    assert.equal(again.status, 202);
+    assert.equal(again.body.id, first.body.id);
+    const balance = await stack.api('GET', `/balances/${user.id}`, { token: user.token });
+    assert.deepEqual(balance.body, { userId: user.id, available: '8.99', held: '0', total: '8.99' });
+
+    const otherBody = await withdraw(user.token, 'key-1', { address: ADDRESS, amount: '2' });
+    assert.equal(otherBody.status, 409);
+    assert.equal(otherBody.body.code, 'IDEMPOTENCY_CONFLICT');
+    assert.equal((await withdraw(user.token, undefined, { address: ADDRESS, amount: '1' })).status, 400);
+    const badAddress = await withdraw(user.token, 'key-2', { address: BAD_ADDRESS, amount: '1' });
+    assert.equal(badAddress.status, 400);
+    assert.match(badAddress.body.message, /address/);
+    const short = await withdraw(user.token, 'key-3', { address: ADDRESS, amount: '9' });
+    assert.equal(short.status, 422);
+    assert.equal(short.body.code, 'INSUFFICIENT_FUNDS');
+    assert.equal((await withdraw(user.token, 'key-4', { address: ADDRESS, amount: '0.0001' })).status, 400, 'below the minimum');
+    assert.equal((await withdraw(user.token, 'key-5', { address: ADDRESS, amount: '-1' })).status, 400);
+    assert.equal((await withdraw(user.token, 'key-6', { address: ADDRESS, amount: 1 })).status, 400, 'amounts are strings');
+    const total = await stack.api('GET', `/balances/${user.id}`, { token: user.token });
+    assert.equal(total.body.total, '8.99', 'the refused requests moved nothing');
+  });
+
+  it('publishes each withdrawal to the queue once, in the shared message contract', async () => {
+    const user = await stack.signUp('wq');
+    await stack.fund(user.id, '5');
+    const ids = [];
+    for (const key of ['q-1', 'q-2', 'q-1']) ids.push((await withdraw(user.token, key, { address: ADDRESS, amount: '0.5' })).body.id);
+    const messages = await drainQueue(stack.queue, 1500);
+    const mine = messages.filter((m) => m.body.userId === user.id);
+    assert.deepEqual(mine.map((m) => m.body.withdrawalId).sort(), [ids[0], ids[1]].sort());
+    for (const m of mine) {
+      assert.equal(withdrawalRequested.safeParse(m.body).success, true);
+      assert.equal(m.messageId, `withdrawal:${m.body.withdrawalId}`);
+      assert.equal(m.body.amount, '0.5');
+    }
+  });
+
+  it('settles a sent withdrawal and refunds a failed one exactly once', async () => {
+    const user = await stack.signUp('wr');
+    await stack.fund(user.id, '3');
+    const sent = (await withdraw(user.token, 'r-1', { address: ADDRESS, amount: '1' })).body;
+    const failed = (await withdraw(user.token, 'r-2', { address: ADDRESS, amount: '1' })).body;
+    await drainQueue(stack.queue, 300);
+    const fees = async () => (await stack.deps.pool.query("SELECT balance FROM accounts WHERE code = 'FEES'"))[0].balance as bigint;
+    const feesBefore = await fees();
+
+    const txHash = 'e'.repeat(64);
+    const sentMessage = { type: 'withdrawal.result', status: 'SENT', withdrawalId: sent.id, txHash, networkFee: '0.0026' };
+    await publishTo(stack.resultsQueue, { type: 'withdrawal.result', status: 'SENDING', withdrawalId: sent.id });
+    await publishTo(stack.resultsQueue, sentMessage);
+    await publishTo(stack.resultsQueue, sentMessage);
+    const failedMessage = { type: 'withdrawal.result', status: 'FAILED', withdrawalId: failed.id, reason: 'address refused by the wallet' };
+    await publishTo(stack.resultsQueue, failedMessage);
+    await publishTo(stack.resultsQueue, failedMessage);
+    await publishTo(stack.resultsQueue, { type: 'withdrawal.result', status: 'SENT', withdrawalId: 'not-a-number' });
+
+    const afterSent = await waitFor(async () => {
+      const res = await stack.api('GET', `/withdrawals/${sent.id}`, { token: user.token });
+      return res.body.state === 'SENT' ? res.body : undefined;
+    });
+    assert.equal(afterSent.txHash, txHash);
+    assert.equal(afterSent.networkFee, '0.0026');
+    const afterFailed = await waitFor(async () => {
+      const res = await stack.api('GET', `/withdrawals/${failed.id}`, { token: user.token });
+      return res.body.state === 'REFUNDED' ? res.body : undefined;
+    });
+    assert.equal(afterFailed.failureReason, 'address refused by the wallet');
+    await new Promise((r) => setTimeout(r, 300));
+    const balance = await stack.api('GET', `/balances/${user.id}`, { token: user.token });
+    assert.equal(balance.body.total, '1.99', '3 − (1 + 0.01) sent; the failed 1.01 came back once');
+    assert.equal((await fees()) - feesBefore, 7_400_000_000n, 'the platform keeps the 0.01 fee minus the 0.0026 network fee');
+    const [pending] = await stack.deps.pool.query("SELECT balance FROM accounts WHERE code = 'WITHDRAWALS_PENDING'");
+    const [open] = await stack.deps.pool.query(
+      "SELECT CAST(COALESCE(SUM(amount + fee), 0) AS CHAR) AS owed FROM withdrawals WHERE state IN ('PENDING', 'SENDING')",
+    );
+    assert.equal(String(pending.balance), open.owed, 'WITHDRAWALS_PENDING holds exactly what open withdrawals owe');
+  });
+
+  it('asks for the TOTP code when 2FA is on, and not again for a retry of the same request', async () => {
+    const user = await stack.signUp('w2');
+    await stack.fund(user.id, '2');
+    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token })).body;
+    const now = Math.floor(Date.now() / 1000);
+    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { totp: await oathtoolCode(secret, now) } });
+    const without = await withdraw(user.token, 't-1', { address: ADDRESS, amount: '0.5' });
+    assert.equal(without.status, 401);
+    assert.equal(without.body.code, 'TOTP_REQUIRED');
+    const code = await oathtoolCode(secret, now + 30);
+    const wrong = await withdraw(user.token, 't-1', { address: ADDRESS, amount: '0.5', totp: code === '000000' ? '111111' : '000000' });
+    assert.equal(wrong.body.code, 'TOTP_INVALID');
+    const ok = await withdraw(user.token, 't-1', { address: ADDRESS, amount: '0.5', totp: code });
+    assert.equal(ok.status, 202);
+    const retry = await withdraw(user.token, 't-1', { address: ADDRESS, amount: '0.5', totp: code });
+    assert.equal(retry.status, 202);
+    assert.equal(retry.body.id, ok.body.id);
+    assert.equal(
+      (await withdraw(user.token, 't-2', { address: ADDRESS, amount: '0.5', totp: code })).body.code,
+      'TOTP_INVALID',
+      'a used code is refused for a new withdrawal',
+    );
+  });
+
+  it("keeps one user out of another's balance, history and withdrawals; an admin may read them", async () => {
+    const [a, b] = [await stack.signUp('aa'), await stack.signUp('bb')];
+    await stack.fund(a.id, '2');
+    const w = (await withdraw(a.token, 'x-1', { address: ADDRESS, amount: '0.5' })).body;
+    assert.equal((await stack.api('GET', `/balances/${a.id}`, { token: b.token })).status, 403);
+    assert.equal((await stack.api('GET', `/withdrawals/${w.id}`, { token: b.token })).status, 404);
+    assert.deepEqual((await stack.api('GET', '/withdrawals', { token: b.token })).body.items, []);
+    assert.deepEqual((await stack.api('GET', '/transactions', { token: b.token })).body.items, []);
+    assert.equal((await stack.api('GET', `/balances/${a.id}`)).status, 401);
+    assert.equal((await stack.api('GET', '/admin/ledger/summary', { token: b.token })).status, 403);
+
+    const admin = await stack.signUp('ad');
+    const adminToken = await stack.makeAdmin(admin.username, admin.password);
+    assert.equal((await stack.api('GET', `/balances/${a.id}`, { token: adminToken })).body.total, '1.49');
+    assert.equal((await stack.api('GET', `/withdrawals/${w.id}`, { token: adminToken })).status, 200);
+    const summary = await stack.api('GET', '/admin/ledger/summary', { token: adminToken });
+    assert.equal(summary.status, 200);
+    assert.equal(summary.body.invariants.balancesSumToZero, true);
+    assert.equal(summary.body.invariants.usersWithNegativeAvailable, 0);
+    assert.ok(summary.body.kinds.some((k: { kind: string }) => k.kind === 'HOT_WALLET'));
+    const audited = await stack.login.prisma.auditLog.count({ where: { action: 'ADMIN_LEDGER_SUMMARY', actorId: admin.id } });
+    assert.equal(audited, 1);
+  });
+
+  it('pages the history with a cursor, newest first, naming only system counterparties', async () => {
+    const [a, b] = [await stack.signUp('ha'), await stack.signUp('hb')];
+    await stack.fund(a.id, '4');
+    const offers = stack.service('offers');
+    for (let i = 0; i < 3; i += 1)
+      await offers('POST', '/transactions/transfer', {
+        body: { key: `hist-${a.id}-${i}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '0.1', kind: 'TRADE' },
+      });
+    const first = await stack.api('GET', '/transactions?limit=2', { token: a.token });
+    assert.equal(first.body.items.length, 2);
+    assert.deepEqual(
+      first.body.items.map((i: { direction: string; counterparty: string }) => [i.direction, i.counterparty]),
+      [
+        ['OUT', 'USER'],
+        ['OUT', 'USER'],
+      ],
+    );
+    const second = await stack.api('GET', `/transactions?limit=2&cursor=${first.body.nextCursor}`, { token: a.token });
+    assert.deepEqual(
+      second.body.items.map((i: { kind: string; direction: string; counterparty: string }) => [i.kind, i.direction, i.counterparty]),
+      [
+        ['TRADE', 'OUT', 'USER'],
+        ['DEPOSIT', 'IN', 'HOT_WALLET'],
+      ],
+    );
+    assert.equal(second.body.nextCursor, null);
+    assert.equal((await stack.api('GET', '/transactions?limit=1000', { token: a.token })).status, 400);
+  });
+});
