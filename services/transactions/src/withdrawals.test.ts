@@ -79,6 +79,8 @@ describe('withdrawals through the gateway', () => {
     await publishTo(stack.resultsQueue, failedMessage);
     await publishTo(stack.resultsQueue, failedMessage);
     await publishTo(stack.resultsQueue, { type: 'withdrawal.result', status: 'SENT', withdrawalId: 'not-a-number' });
+    // Contradictions are refused: a refunded withdrawal reported sent must not settle as well.
+    await publishTo(stack.resultsQueue, { ...sentMessage, withdrawalId: failed.id });
 
     const afterSent = await waitFor(async () => {
       const res = await stack.api('GET', `/withdrawals/${sent.id}`, { token: user.token });

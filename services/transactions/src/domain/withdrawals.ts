@@ -133,7 +133,12 @@ export async function recordWithdrawalResult(deps: TransactionsDeps, result: Wit
       );
       return;
     }
-    if (row.state === 'SENT' || row.state === 'REFUNDED') return;
+    const settled = { SENT: 'SENT', FAILED: 'REFUNDED' } as const;
+    if (row.state === settled[result.status]) return;
+    if (row.state === 'SENT' || row.state === 'REFUNDED') {
+      // Sent and refunded both would pay the user twice: refuse, and leave it to an operator.
+      throw new AppError('CONFLICT', `Withdrawal ${row.id} is ${row.state} but was reported ${result.status}`);
+    }
     if (result.status === 'SENT') await settleSent(conn, row, result.txHash, parseXmr(result.networkFee, 'networkFee'));
     else await refundFailed(conn, row, result.reason);
   });
