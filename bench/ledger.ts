@@ -13,6 +13,7 @@ import pino from 'pino';
 import { mariadbConfig } from '../packages/shared/src/db/connection.ts';
 import { buildApp } from '../services/transactions/src/app.ts';
 import { configSchema } from '../services/transactions/src/config.ts';
+import { ledgerPoolOptions } from '../services/transactions/src/ledger/sql.ts';
 import { transfer } from '../services/transactions/src/ledger/transfer.ts';
 import { createDeps } from '../services/transactions/src/wiring.ts';
 
@@ -43,7 +44,7 @@ async function runFor(seconds: number, clients: number, once: (client: number, i
 }
 
 const db = await createTestDatabase();
-const pool = mariadb.createPool(mariadbConfig(db.url, { connectionLimit: CLIENTS }));
+const pool = mariadb.createPool(mariadbConfig(db.url, { connectionLimit: CLIENTS, ...ledgerPoolOptions }));
 try {
   // Accounts with funds; the hot wallet carries the opposite, so the balances still sum to zero.
   const each = 1_000_000_000_000n;

@@ -96,8 +96,17 @@ async function startConsumer(model: ChannelModel, consumer: Consumer, options: B
   channel.on('error', (err) => options.logger.warn({ err, queue: consumer.queue }, 'amqp consumer channel error'));
   await channel.consume(consumer.queue, async (message) => {
     if (!message) return;
+    let body: unknown;
     try {
-      await consumer.handler(JSON.parse(message.content.toString('utf8')), message);
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      // Not JSON: no retry can fix it. Drop it (acked) rather than redeliver it forever.
+      options.logger.warn({ queue: consumer.queue, messageId: message.properties.messageId }, 'dropping a message that is not JSON');
+      channel.ack(message);
+      return;
+    }
+    try {
+      await consumer.handler(body, message);
       channel.ack(message);
     } catch (err) {
       options.logger.warn({ err, queue: consumer.queue }, 'message handling failed; requeueing');

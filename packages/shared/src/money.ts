@@ -4,8 +4,12 @@ import { AppError } from './errors.ts';
 /** 1 XMR = 10^12 piconero. Every amount in code is a bigint of piconero; never a float. */
 export const PICONERO_PER_XMR = 1_000_000_000_000n;
 const DECIMALS = 12;
-/** Monero's supply will never reach 10^10 XMR; more integer digits than that is a typo or an attack. */
 const XMR_PATTERN = /^(0|[1-9]\d{0,9})(?:\.(\d{1,12}))?$/;
+/**
+ * The largest amount accepted: balances are signed BIGINT piconero (at most ~9.22 million XMR), and
+ * no single amount on a marketplace comes near it; anything larger is a typo or an attack.
+ */
+export const MAX_XMR_AMOUNT = 9_000_000n * 1_000_000_000_000n;
 
 export type MoneyParseResult = { ok: true; piconero: bigint } | { ok: false; reason: string };
 
@@ -25,7 +29,9 @@ export function tryParseXmr(input: unknown): MoneyParseResult {
   }
   const whole = BigInt(match[1]!);
   const fraction = BigInt((match[2] ?? '').padEnd(DECIMALS, '0'));
-  return { ok: true, piconero: whole * PICONERO_PER_XMR + fraction };
+  const piconero = whole * PICONERO_PER_XMR + fraction;
+  if (piconero > MAX_XMR_AMOUNT) return { ok: false, reason: 'must be at most 9000000 XMR' };
+  return { ok: true, piconero };
 }
 
 export function parseXmr(input: unknown, field = 'amount'): bigint {

@@ -6,6 +6,7 @@ export const configSchema = z.object({
   GATEWAY_PORT: envPort.default(8000),
   LOGIN_SERVICE_URL: envUrl,
   TRANSACTIONS_SERVICE_URL: envUrl.optional(),
+  WALLET_MANAGER_SERVICE_URL: envUrl.optional(),
   JWT_SECRET: envSecret,
   JWT_ISSUER: z.string().min(1).default('pupero'),
   JWT_AUDIENCE: z.string().min(1).default('pupero-api'),

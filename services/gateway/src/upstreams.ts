@@ -63,6 +63,21 @@ export function upstreams(config: Config): Upstream[] {
       ],
     });
   }
+  if (config.WALLET_MANAGER_SERVICE_URL) {
+    list.push({
+      name: 'wallet-manager',
+      url: config.WALLET_MANAGER_SERVICE_URL,
+      mounts: ['/wallet', '/admin/withdraw', '/admin/wallet', '/dev'].map((prefix) => ({ prefix, rewritePrefix: prefix })),
+      routes: [
+        route('GET', '/wallet/deposit-address'),
+        route('GET', '/wallet/deposits'),
+        route('POST', '/admin/withdraw/execute'),
+        route('GET', '/admin/wallet/reconcile'),
+        // Answered only on regtest; the wallet manager registers it nowhere else.
+        route('POST', '/dev/faucet'),
+      ],
+    });
+  }
   return list;
 }
 

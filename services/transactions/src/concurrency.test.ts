@@ -19,6 +19,22 @@ describe('ledger under concurrency', () => {
   });
   after(() => stack.close());
 
+  it('answers every same-key request alike, even when the funds covered only the first', async () => {
+    const offers = stack.service('offers');
+    for (let round = 0; round < 20; round += 1) {
+      const [from, to] = [users[0]!, users[1]!];
+      const [row] = await stack.deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [`USER:${from}`]);
+      if (row.available <= 0n) await stack.fund(from, '1');
+      const [fresh] = await stack.deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [`USER:${from}`]);
+      // The whole available balance, three times at once with one key: one transfer, three equal answers.
+      const body = { key: `same-${round}`, from: `USER:${from}`, to: `USER:${to}`, amount: formatXmr(fresh.available) };
+      const answers = await Promise.all([1, 2, 3].map(() => offers('POST', '/transactions/transfer', { body })));
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 201], JSON.stringify(answers.map((a) => a.body)));
+      assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
+    }
+  });
+
+
   it('keeps every invariant through 400+ concurrent transfers, holds, posts and voids', async () => {
     const offers = stack.service('offers');
     const responses: { op: string; key: string; res: JsonResponse }[] = [];
@@ -93,14 +109,14 @@ describe('ledger under concurrency', () => {
 
     // Each key moved money at most once, and exactly once where a request with it succeeded.
     const succeeded = new Set(responses.filter((r) => r.op === 'transfer' && r.res.status < 300).map((r) => r.key));
-    const stored = await pool.query("SELECT transfer_key AS k FROM transfers WHERE transfer_key LIKE 'cc-t%'");
-    assert.deepEqual(new Set(stored.map((r: { k: string }) => r.k)), succeeded);
+    const stored = await pool.query("SELECT transfer_key AS k FROM transfers WHERE transfer_key LIKE 'svc:offers:cc-t%'");
+    assert.deepEqual(new Set(stored.map((r: { k: string }) => r.k.replace('svc:offers:', ''))), succeeded);
     const replays = responses.filter((r) => r.op === 'transfer' && r.res.status === 200);
     for (const r of replays) assert.equal(r.res.body.replayed, true);
 
     // Each hold resolved exactly once: posted holds have one transfer, voided ones none.
     const holds = await pool.query(
-      "SELECT id, state, (SELECT COUNT(*) FROM transfers t WHERE t.transfer_key = CONCAT('hold:', h.id, ':post')) AS posts FROM holds h WHERE hold_key LIKE 'cc-h-%'",
+      "SELECT id, state, (SELECT COUNT(*) FROM transfers t WHERE t.transfer_key = CONCAT('hold:', h.id, ':post')) AS posts FROM holds h WHERE hold_key LIKE 'svc:offers:cc-h-%'",
     );
     for (const h of holds) {
       assert.notEqual(h.state, 'PENDING', `hold ${h.id} was resolved`);

@@ -9,9 +9,9 @@ import type { Config } from './config.ts';
 /** What the transactions service's routes, domain and jobs need; built in server.ts (or a test). */
 export interface TransactionsDeps {
   config: Config;
-  /** The mariadb driver's pool: every money movement runs on it (Prisma would be ~10× slower here). */
+  /** The mariadb driver's pool: money movements and reads run on it (Prisma's transactions are ~4× slower, docs/performance.md). */
   pool: Pool;
-  /** Prisma, for the ordinary reads. */
+  /** Prisma, for the audit log. */
   prisma: PrismaClient;
   tokens: TokenSettings;
   serviceKey: KeyObject;

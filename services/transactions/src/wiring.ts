@@ -8,6 +8,7 @@ import moneroTs from 'monero-ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { TransactionsDeps } from './deps.ts';
+import { ledgerPoolOptions } from './ledger/sql.ts';
 
 const networkTypes = {
   mainnet: moneroTs.MoneroNetworkType.MAINNET,
@@ -20,7 +21,7 @@ const networkTypes = {
 /** Builds the service's dependencies from its config (used by server.ts and by tests alike). */
 export async function createDeps(config: Config, logger: Logger): Promise<TransactionsDeps & { close(): Promise<void> }> {
   const pool = mariadb.createPool(
-    mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false }),
+    mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false, ...ledgerPoolOptions }),
   );
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });

@@ -40,7 +40,23 @@ export interface LedgerStack {
  * The real login, transactions and gateway services over one fresh database, with the outbox
  * relay and the results consumer running against the real RabbitMQ on queues of this test file.
  */
-export async function startLedgerStack(options: { relay?: boolean; env?: Record<string, string> } = {}): Promise<LedgerStack> {
+export interface StackContext {
+  databaseUrl: string;
+  transactionsUrl: string;
+  secrets: { JWT_SECRET: string; SERVICE_TOKEN_SECRET: string };
+  queue: string;
+  resultsQueue: string;
+}
+
+/** Another service started beside the ledger, before the gateway (which then routes to it). */
+export interface ExtraService {
+  gatewayEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startLedgerStack(
+  options: { relay?: boolean; env?: Record<string, string>; beside?: (context: StackContext) => Promise<ExtraService> } = {},
+): Promise<LedgerStack> {
   const releaseLock = await holdBrokerLock();
   const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
   const login = await startLogin({ ...secrets, LOGIN_MAX_FAILURES_PER_IP: '100000' });
@@ -67,6 +83,7 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
   const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
   await consumeWithdrawalResults(deps, logger);
 
+  const extra = await options.beside?.({ databaseUrl: login.db.url, transactionsUrl, secrets, queue, resultsQueue });
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
     ...secrets,
     LOGIN_SERVICE_URL: login.url,
@@ -74,6 +91,7 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_MAX: '1000000',
+    ...extra?.gatewayEnv,
   });
   const gateway = await buildGateway({ config: gatewayConfig, tokens: deps.tokens }, { logger: false });
   await gateway.listen({ host: '127.0.0.1', port: 0 });
@@ -116,6 +134,7 @@ export async function startLedgerStack(options: { relay?: boolean; env?: Record<
     },
     async close() {
       await gateway.close();
+      await extra?.close();
       await app.close();
       await relay?.stop();
       const conn = await amqp.connect(testBrokerUrl());

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { positiveXmrAmount } from '../money.ts';
 
 /** Ledger bodies and answers of the transactions service (internal and public). */
-export const accountCode = z.string().regex(/^(USER:\d{1,10}|HOT_WALLET|ESCROW|FEES|WITHDRAWALS_PENDING)$/, {
-  message: 'must be USER:<id> or a system account',
-});
+/** User ids are INT columns: 1 … 2^31 − 1. */
+export const userId = z.number().int().positive().max(2_147_483_647);
+export const accountCode = z
+  .string()
+  .regex(/^(USER:[1-9]\d{0,9}|HOT_WALLET|ESCROW|FEES|WITHDRAWALS_PENDING)$/, { message: 'must be USER:<id> or a system account' })
+  .refine((code) => !code.startsWith('USER:') || Number(code.slice(5)) <= 2_147_483_647, { message: 'user id out of range' });
 export const idempotencyKey = z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, { message: 'must be 1–100 of A-Z a-z 0-9 : _ . -' });
 const id = z.string().regex(/^\d{1,19}$/);
 
@@ -49,7 +52,7 @@ export const holdView = z.object({
 });
 
 export const depositBody = z.strictObject({
-  userId: z.number().int().positive(),
+  userId,
   txHash: z.string().regex(/^[0-9a-f]{64}$/),
   subaddressIndex: z.number().int().min(0),
   amount: positiveXmrAmount,

@@ -66,11 +66,17 @@ export interface WithdrawalRequest {
  * The user's total (amount + fee) moves to WITHDRAWALS_PENDING, the withdrawal row and its outbox
  * message are written, all in one database transaction: either all of it happened or none.
  */
-export async function requestWithdrawal(deps: TransactionsDeps, input: WithdrawalRequest): Promise<WithdrawalRow> {
-  const { WITHDRAWAL_FEE_XMR: fee, MIN_WITHDRAWAL_XMR: minimum, RABBITMQ_QUEUE: queue, MONERO_NETWORK: network } = deps.config;
+/** The checks that need no money to move; run first, so a TOTP code is not spent on a doomed request. */
+export async function assertWithdrawable(deps: TransactionsDeps, input: { address: string; amount: bigint }): Promise<void> {
+  const { MIN_WITHDRAWAL_XMR: minimum, MONERO_NETWORK: network } = deps.config;
   if (input.amount < minimum) throw new AppError('VALIDATION_FAILED', `amount must be at least ${formatXmr(minimum)} XMR`);
   if (!(await deps.isValidAddress(input.address)))
     throw new AppError('VALIDATION_FAILED', `address is not a valid Monero ${network} address`);
+}
+
+export async function requestWithdrawal(deps: TransactionsDeps, input: WithdrawalRequest): Promise<WithdrawalRow> {
+  const { WITHDRAWAL_FEE_XMR: fee, RABBITMQ_QUEUE: queue } = deps.config;
+  await assertWithdrawable(deps, input);
   const account = userAccount(input.userId);
   await ensureAccounts(deps.pool, [account]);
   try {
@@ -78,7 +84,7 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
       const existing = await findWithdrawal(conn, input.userId, input.key);
       if (existing) return replayOf(existing, input);
       await applyTransfer(conn, {
-        key: `withdrawal:${input.userId}:${input.key}`,
+        key: `wreq:${input.userId}:${input.key}`,
         from: account,
         to: 'WITHDRAWALS_PENDING',
         amount: input.amount + fee,
@@ -145,7 +151,7 @@ export async function recordWithdrawalResult(deps: TransactionsDeps, result: Wit
 }
 
 async function settleSent(conn: PoolConnection, row: WithdrawalRow, txHash: string, networkFee: bigint) {
-  const key = `withdrawal:${row.id}`;
+  const key = `wset:${row.id}`;
   await applyTransfer(conn, {
     key: `${key}:sent`,
     from: 'WITHDRAWALS_PENDING',
@@ -165,7 +171,7 @@ async function settleSent(conn: PoolConnection, row: WithdrawalRow, txHash: stri
 
 async function refundFailed(conn: PoolConnection, row: WithdrawalRow, reason: string) {
   await applyTransfer(conn, {
-    key: `withdrawal:${row.id}:refund`,
+    key: `wset:${row.id}:refund`,
     from: 'WITHDRAWALS_PENDING',
     to: userAccount(row.userId),
     amount: row.amount + row.fee,

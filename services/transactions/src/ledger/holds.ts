@@ -76,9 +76,10 @@ export async function placeHold(
   await ensureAccounts(pool, [input.account]);
   try {
     return await inTransaction(pool, async (conn) => {
+      const locked = await lockAccounts(conn, [input.account]);
       const existing = await findHold(conn, 'hold_key = ?', input.key);
       if (existing) return replayOf(existing, input);
-      const account = (await lockAccounts(conn, [input.account])).get(input.account)!;
+      const account = locked.get(input.account)!;
       assertCovers(account, input.amount);
       await conn.query('UPDATE accounts SET held = held + ? WHERE id = ?', [input.amount, account.id]);
       const inserted = await conn.query('INSERT INTO holds (hold_key, account_id, amount, reference) VALUES (?, ?, ?, ?)', [

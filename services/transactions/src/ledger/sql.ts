@@ -10,6 +10,13 @@ const CHECK_FAILED = 4025;
 export const isDuplicateKey = (error: unknown) => (error as { errno?: number } | undefined)?.errno === DUPLICATE_KEY;
 export const isCheckFailure = (error: unknown) => (error as { errno?: number } | undefined)?.errno === CHECK_FAILED;
 
+/**
+ * Options for the ledger's connection pool. READ COMMITTED: every statement sees what is committed
+ * when it runs, so a key looked up after the account locks were taken sees a same-key transfer that
+ * committed while this one waited for them (and InnoDB takes no gap locks on plain lookups).
+ */
+export const ledgerPoolOptions = { sessionVariables: { tx_isolation: 'READ-COMMITTED' } };
+
 /** Runs `work` in one database transaction, again (up to `attempts` times) after a deadlock. */
 export async function inTransaction<T>(pool: Pool, work: (conn: PoolConnection) => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {

@@ -48,8 +48,9 @@ function replayOf(existing: TransferRecord, input: TransferInput): TransferRecor
 export async function applyTransfer(conn: PoolConnection, input: TransferInput): Promise<TransferRecord> {
   if (input.amount <= 0n) throw new AppError('VALIDATION_FAILED', 'amount must be greater than zero');
   if (input.from === input.to) throw new AppError('VALIDATION_FAILED', 'from and to must be different accounts');
-  // Sent together (the driver pipelines them on the connection): fewer round trips per transfer.
-  const [existing, accounts] = await Promise.all([findTransfer(conn, input.key), lockAccounts(conn, [input.from, input.to])]);
+  // Sent together (the driver pipelines them on the connection), locks first: a same-key request that
+  // committed while this one waited for the locks is then seen, and answered as a replay.
+  const [accounts, existing] = await Promise.all([lockAccounts(conn, [input.from, input.to]), findTransfer(conn, input.key)]);
   if (existing) return replayOf(existing, input);
   const debit = accounts.get(input.from)!;
   const credit = accounts.get(input.to)!;

@@ -8,6 +8,7 @@ import {
   transferView as transferSchema,
 } from '@pupero/shared/contracts';
 import { requireService, type Server } from '@pupero/shared/http';
+import type { FastifyRequest } from 'fastify';
 import type { TransactionsDeps } from '../deps.ts';
 import { userAccount } from '../ledger/accounts.ts';
 import { holdView, placeHold, postHold, voidHold } from '../ledger/holds.ts';
@@ -17,6 +18,12 @@ import { transfer, transferView } from '../ledger/transfer.ts';
  * Service-to-service money movements: a service token is required (offers for trades and escrow,
  * the wallet manager for deposits). The gateway routes none of these paths.
  */
+/**
+ * Keys a service chooses live in that service's own namespace, so no caller can ever take a key
+ * the ledger uses itself (`deposit:…`, `hold:…:post`, `wreq:…`, `wset:…`) or another service's.
+ */
+const callerKey = (request: FastifyRequest, key: string) => `svc:${request.callerService}:${key}`;
+
 export function internalRoutes(app: Server, deps: TransactionsDeps) {
   const services = (...callers: string[]) => requireService(deps.serviceKey, 'transactions', callers);
   const reply201 = (replayed: boolean) => (replayed ? 200 : 201);
@@ -28,7 +35,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
       schema: { body: transferBody, response: { 200: transferSchema, 201: transferSchema } },
     },
     async (request, reply) => {
-      const record = await transfer(deps.pool, request.body);
+      const record = await transfer(deps.pool, { ...request.body, key: callerKey(request, request.body.key) });
       return reply.status(reply201(record.replayed)).send(transferView(record));
     },
   );
@@ -37,7 +44,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
     '/holds',
     { preHandler: services('offers'), schema: { body: holdBody, response: { 200: holdSchema, 201: holdSchema } } },
     async (request, reply) => {
-      const hold = await placeHold(deps.pool, request.body);
+      const hold = await placeHold(deps.pool, { ...request.body, key: callerKey(request, request.body.key) });
       return reply.status(reply201(hold.replayed)).send(holdView(hold));
     },
   );

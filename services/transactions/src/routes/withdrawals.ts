@@ -10,7 +10,14 @@ import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
 import { audit } from '../domain/audit.ts';
-import { findWithdrawal, findWithdrawalById, listWithdrawals, requestWithdrawal, withdrawalView } from '../domain/withdrawals.ts';
+import {
+  assertWithdrawable,
+  findWithdrawal,
+  findWithdrawalById,
+  listWithdrawals,
+  requestWithdrawal,
+  withdrawalView,
+} from '../domain/withdrawals.ts';
 
 export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
   const authenticate = requireUser(deps.tokens);

@@ -1,0 +1,52 @@
+import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
+import { tryParseXmr } from '@pupero/shared/money';
+import { z } from 'zod';
+
+const xmrSetting = z.string().transform((value, ctx) => {
+  const parsed = tryParseXmr(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.piconero;
+});
+
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  WALLET_MANAGER_PORT: envPort.default(8004),
+  DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
+  RABBITMQ_URL: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL'),
+  RABBITMQ_QUEUE: z.string().min(1).default('pupero.withdrawals'),
+  RABBITMQ_RESULTS_QUEUE: z.string().min(1).default('pupero.withdrawal-results'),
+  /** Withdrawals that arrive within this window are sent together after it; 0 sends each at once. */
+  RABBITMQ_POLL_INTERVAL_SECONDS: envInt(0, 3600).default(0),
+  WALLET_RPC_URL: envUrl,
+  MONEROD_RPC_URL: envUrl,
+  MONERO_RPC_USER: z.string().default(''),
+  MONERO_RPC_PASSWORD: z.string().default(''),
+  MONERO_RPC_AUTH_SCHEME: z.enum(['digest', 'none']).default('digest'),
+  WALLET_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('pupero-platform'),
+  WALLET_PASSWORD: z.string().min(1),
+  MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
+  SWEEP_INTERVAL_SECONDS: envInt(1, 86_400).default(30),
+  DEPOSIT_CONFIRMATIONS: envInt(1, 1000).default(10),
+  MIN_SWEEP_XMR: xmrSetting.default(100_000_000n),
+  WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
+  TRANSACTIONS_SERVICE_URL: envUrl,
+  SERVICE_TOKEN_SECRET: envSecret,
+  JWT_SECRET: envSecret,
+  JWT_ISSUER: z.string().min(1).default('pupero'),
+  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  /** Regtest only: mine a block to the platform wallet this often, so deposits confirm locally. */
+  REGTEST_MINER: envBoolean.default(false),
+  REGTEST_MINER_INTERVAL_SECONDS: envInt(1, 3600).default(10),
+  /** Regtest only, for the crash tests: the process kills itself (SIGKILL) at this point of a send. */
+  CRASH_AT: z.enum(['after-build', 'after-relay']).optional(),
+  TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),
+  LOG_LEVEL: logLevel,
+});
+
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+
+const XMR = 1_000_000_000_000n;
+
+describe('deposits on a real regtest chain', () => {
+  let chain: Chain;
+  let stack: WalletStack;
+  before(async () => {
+    chain = await startChain();
+    stack = await startWalletStack(chain);
+  });
+  after(async () => {
+    await stack?.close();
+    await chain?.stop();
+  });
+
+  const depositsOf = async (token: string) =>
+    (await stack.api('GET', '/wallet/deposits', { token })).body.items as {
+      txHash: string;
+      confirmations: number;
+      state: string;
+      amount: string;
+    }[];
+
+  it('gives each user one subaddress of their own, created once', async () => {
+    const [a, b] = [await stack.signUp('da'), await stack.signUp('db')];
+    const first = await stack.api('GET', '/wallet/deposit-address', { token: a.token });
+    assert.equal(first.status, 200);
+    assert.ok(first.body.subaddressIndex > 0);
+    assert.equal(first.body.uri, `monero:${first.body.address}`);
+    const again = await Promise.all([1, 2, 3].map(() => stack.api('GET', '/wallet/deposit-address', { token: a.token })));
+    for (const res of again) assert.deepEqual(res.body, first.body);
+    const other = await stack.api('GET', '/wallet/deposit-address', { token: b.token });
+    assert.notEqual(other.body.address, first.body.address);
+    assert.notEqual(other.body.subaddressIndex, first.body.subaddressIndex);
+    assert.equal((await stack.api('GET', '/wallet/deposit-address')).status, 401);
+  });
+
+  it('credits a deposit from an outside wallet exactly once, after 10 confirmations and not before', async () => {
+    const user = await stack.signUp('dc');
+    const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
+    const tx = await chain.external.createTx({ accountIndex: 0, address, amount: (3n * XMR) / 2n, relay: true });
+    await chain.mine(1);
+    const seen = await eventually(
+      async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations >= 1),
+      60,
+      'the deposit to be seen',
+    );
+    assert.equal(seen.state, 'PENDING');
+    assert.equal(seen.amount, '1.5');
+
+    await chain.mine(8);
+    const nine = await eventually(async () => (await depositsOf(user.token)).find((d) => d.confirmations === 9), 60, '9 confirmations');
+    assert.equal(nine.state, 'PENDING', 'not credited at 9 confirmations');
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(
+      (await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total,
+      '0',
+      'nothing credited before 10 confirmations',
+    );
+
+    await chain.mine(1);
+    await eventually(async () => (await depositsOf(user.token)).find((d) => d.state === 'CREDITED'), 60, 'crediting');
+    const balance = await stack.api('GET', `/balances/${user.id}`, { token: user.token });
+    assert.deepEqual(balance.body, { userId: user.id, available: '1.5', held: '0', total: '1.5' });
+
+    await chain.mine(3);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(
+      (await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total,
+      '1.5',
+      'later scans credit nothing more',
+    );
+    const [credits] = await stack.deps.pool.query("SELECT COUNT(*) AS n FROM transfers WHERE kind = 'DEPOSIT' AND reference = ?", [
+      tx.getHash(),
+    ]);
+    assert.equal(Number(credits.n), 1);
+  });
+
+  it('never credits a deposit that a reorg dropped before its confirmations', async () => {
+    const user = await stack.signUp('dr');
+    const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
+    const tx = await chain.external.createTx({ accountIndex: 0, address, amount: (7n * XMR) / 10n, relay: true });
+    await chain.mine(3);
+    await eventually(
+      async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations === 3),
+      60,
+      'the deposit at 3 confirmations',
+    );
+
+    // Rewind the three blocks and drop the transaction from the pool: it never happened.
+    await chain.popBlocks(3);
+    await chain.flushPool();
+    assert.ok(!(await chain.poolHashes()).includes(tx.getHash()));
+    await chain.mine(15);
+    await eventually(
+      async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations === 0),
+      60,
+      'the dropped deposit to lose its confirmations',
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    const deposit = (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash());
+    assert.equal(deposit?.state, 'PENDING');
+    assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '0');
+    const [credits] = await stack.deps.pool.query("SELECT COUNT(*) AS n FROM transfers WHERE kind = 'DEPOSIT' AND reference = ?", [
+      tx.getHash(),
+    ]);
+    assert.equal(Number(credits.n), 0);
+  });
+});

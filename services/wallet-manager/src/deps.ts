@@ -1,0 +1,21 @@
+import type { KeyObject } from 'node:crypto';
+import type { Broker } from '@pupero/shared/amqp';
+import type { ServiceCall } from '@pupero/shared/http';
+import type { TokenSettings } from '@pupero/shared/jwt';
+import type { Pool } from 'mariadb';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Wallet } from './monero/wallet.ts';
+
+export interface WalletDeps {
+  config: Config;
+  pool: Pool;
+  wallet: Wallet;
+  broker: Broker;
+  tokens: TokenSettings;
+  serviceKey: KeyObject;
+  /** Calls the transactions service (crediting deposits). */
+  transactions: ServiceCall;
+  isValidAddress: (address: string) => Promise<boolean>;
+  logger: Logger;
+}

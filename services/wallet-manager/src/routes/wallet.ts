@@ -1,0 +1,30 @@
+import { identityOf, requireUser, type Server } from '@pupero/shared/http';
+import { z } from 'zod';
+import type { WalletDeps } from '../deps.ts';
+import { depositAddressFor } from '../domain/deposit-addresses.ts';
+import { depositsOf } from '../domain/deposits.ts';
+
+const addressView = z.object({ address: z.string(), subaddressIndex: z.number().int(), uri: z.string() });
+const depositsView = z.object({
+  items: z.array(
+    z.object({
+      txHash: z.string(),
+      amount: z.string(),
+      confirmations: z.number().int(),
+      state: z.enum(['PENDING', 'CREDITED']),
+      createdAt: z.string(),
+    }),
+  ),
+});
+
+export function walletRoutes(app: Server, deps: WalletDeps) {
+  const authenticate = requireUser(deps.tokens);
+
+  app.get('/wallet/deposit-address', { preHandler: authenticate, schema: { response: { 200: addressView } } }, async (request) => {
+    return depositAddressFor(deps, identityOf(request).userId);
+  });
+
+  app.get('/wallet/deposits', { preHandler: authenticate, schema: { response: { 200: depositsView } } }, async (request) => {
+    return depositsOf(deps, identityOf(request).userId);
+  });
+}

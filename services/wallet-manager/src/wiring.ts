@@ -1,0 +1,57 @@
+import { connectBroker } from '@pupero/shared/amqp';
+import { mariadbConfig } from '@pupero/shared/db';
+import { serviceClient } from '@pupero/shared/http';
+import { createSigningKey } from '@pupero/shared/jwt';
+import { createServiceTokenSigner } from '@pupero/shared/service-token';
+import mariadb from 'mariadb';
+import moneroTs from 'monero-ts';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { WalletDeps } from './deps.ts';
+import { openPlatformWallet } from './monero/wallet.ts';
+
+const networkTypes = {
+  mainnet: moneroTs.MoneroNetworkType.MAINNET,
+  testnet: moneroTs.MoneroNetworkType.TESTNET,
+  stagenet: moneroTs.MoneroNetworkType.STAGENET,
+  // Regtest addresses use mainnet prefixes.
+  regtest: moneroTs.MoneroNetworkType.MAINNET,
+} as const;
+
+export async function createDeps(config: Config, logger: Logger): Promise<WalletDeps & { close(): Promise<void> }> {
+  if (config.CRASH_AT && config.MONERO_NETWORK !== 'regtest') throw new Error('CRASH_AT is a test setting, refused outside regtest');
+  if (config.REGTEST_MINER && config.MONERO_NETWORK !== 'regtest') throw new Error('REGTEST_MINER is refused outside regtest');
+  const digest = config.MONERO_RPC_AUTH_SCHEME === 'digest';
+  const wallet = await openPlatformWallet({
+    url: config.WALLET_RPC_URL,
+    username: digest ? config.MONERO_RPC_USER : '',
+    password: digest ? config.MONERO_RPC_PASSWORD : '',
+    walletName: config.WALLET_NAME,
+    walletPassword: config.WALLET_PASSWORD,
+  });
+  const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 10 }));
+  const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
+  const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
+  const networkType = networkTypes[config.MONERO_NETWORK];
+  return {
+    config,
+    pool,
+    wallet,
+    broker,
+    serviceKey,
+    logger,
+    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    transactions: serviceClient({
+      baseUrl: config.TRANSACTIONS_SERVICE_URL,
+      callee: 'transactions',
+      serviceToken: createServiceTokenSigner(serviceKey, 'wallet-manager'),
+    }),
+    isValidAddress: (address) => moneroTs.MoneroUtils.isValidAddress(address, networkType),
+    async close() {
+      await broker.close();
+      await pool.end();
+      await wallet.close(true).catch(() => undefined);
+      await moneroTs.LibraryUtils.terminateWorker();
+    },
+  };
+}
