@@ -43,6 +43,16 @@ export const configSchema = z.object({
   /** Regtest only: mine a block to the platform wallet this often, so deposits confirm locally. */
   REGTEST_MINER: envBoolean.default(false),
   REGTEST_MINER_INTERVAL_SECONDS: envInt(1, 3600).default(10),
+  /**
+   * Regtest only: a second wallet-rpc holding a separate faucet wallet. (A payment from the platform
+   * wallet to its own subaddress is a self-transfer that never shows as a deposit.)
+   */
+  REGTEST_FAUCET_WALLET_RPC_URL: envUrl.optional(),
+  REGTEST_FAUCET_WALLET_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('pupero-faucet'),
+  REGTEST_FAUCET_WALLET_PASSWORD: z.string().min(1).default('regtest-faucet'),
   /** Regtest only, for the crash tests: the process kills itself (SIGKILL) at this point of a send. */
   CRASH_AT: z.enum(['after-build', 'after-relay']).optional(),
   TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),

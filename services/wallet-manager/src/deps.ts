@@ -11,6 +11,8 @@ export interface WalletDeps {
   config: Config;
   pool: Pool;
   wallet: Wallet;
+  /** Regtest only: the faucet's own wallet, when one is configured. */
+  faucet?: Wallet | undefined;
   broker: Broker;
   tokens: TokenSettings;
   serviceKey: KeyObject;

@@ -29,6 +29,17 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
     walletName: config.WALLET_NAME,
     walletPassword: config.WALLET_PASSWORD,
   });
+  if (config.REGTEST_FAUCET_WALLET_RPC_URL && config.MONERO_NETWORK !== 'regtest')
+    throw new Error('REGTEST_FAUCET_WALLET_RPC_URL is refused outside regtest');
+  const faucet = config.REGTEST_FAUCET_WALLET_RPC_URL
+    ? await openPlatformWallet({
+        url: config.REGTEST_FAUCET_WALLET_RPC_URL,
+        username: digest ? config.MONERO_RPC_USER : '',
+        password: digest ? config.MONERO_RPC_PASSWORD : '',
+        walletName: config.REGTEST_FAUCET_WALLET_NAME,
+        walletPassword: config.REGTEST_FAUCET_WALLET_PASSWORD,
+      })
+    : undefined;
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 10 }));
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
@@ -37,6 +48,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
     config,
     pool,
     wallet,
+    faucet,
     broker,
     serviceKey,
     logger,
@@ -51,6 +63,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
       await broker.close();
       await pool.end();
       await wallet.close(true).catch(() => undefined);
+      await faucet?.close(true).catch(() => undefined);
       await moneroTs.LibraryUtils.terminateWorker();
     },
   };

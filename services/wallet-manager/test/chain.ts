@@ -23,6 +23,7 @@ export const RPC_PASSWORD = 'regtest-rpc-password';
 export interface Chain {
   daemon: RegtestDaemon;
   platformRpc: WalletRpcProcess;
+  externalRpc: WalletRpcProcess;
   external: Wallet;
   externalAddress: string;
   dir: string;
@@ -56,6 +57,7 @@ export async function startChain(): Promise<Chain> {
   return {
     daemon,
     platformRpc,
+    externalRpc,
     external,
     externalAddress,
     dir,
@@ -90,6 +92,10 @@ export function walletEnv(chain: Chain, overrides: Record<string, string> = {}) 
     DEPOSIT_CONFIRMATIONS: '10',
     WITHDRAWAL_RETRY_SECONDS: '1',
     LOG_LEVEL: 'silent',
+    // The outside wallet doubles as the regtest faucet.
+    REGTEST_FAUCET_WALLET_RPC_URL: chain.externalRpc.url,
+    REGTEST_FAUCET_WALLET_NAME: 'external',
+    REGTEST_FAUCET_WALLET_PASSWORD: 'external',
     ...overrides,
   };
 }

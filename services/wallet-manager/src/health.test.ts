@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Chain, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { buildApp } from './app.ts';
+
+describe('wallet manager health', () => {
+  let chain: Chain;
+  let stack: WalletStack;
+  before(async () => {
+    chain = await startChain();
+    stack = await startWalletStack(chain);
+  });
+  after(async () => {
+    await stack?.close();
+    await chain?.stop();
+  });
+
+  it('offers the faucet only on regtest, paying the caller\u2019s own deposit address', async () => {
+    const user = await stack.signUp('fa');
+    const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
+    assert.equal((await stack.api('POST', '/dev/faucet', { body: { amount: '1' } })).status, 401);
+    assert.equal((await stack.api('POST', '/dev/faucet', { token: user.token, body: { amount: '1000' } })).status, 400, 'bounded');
+    const mainnet = buildApp({ ...stack.wallet, config: { ...stack.wallet.config, MONERO_NETWORK: 'mainnet' } }, { logger: false });
+    const refused = await mainnet.inject({ method: 'POST', url: '/dev/faucet', payload: { amount: '1' } });
+    assert.equal(refused.statusCode, 404, 'no faucet route outside regtest');
+    await mainnet.close();
+    assert.match(address, /^[48]/);
+  });
+  it('reports wallet-rpc with the wallet open, the daemon height and the broker; 503 when the daemon is gone', async () => {
+    const app = buildApp(stack.wallet, { logger: false });
+    const up = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(up.statusCode, 200);
+    const body = up.json();
+    assert.deepEqual(body.checks, { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' });
+    assert.ok(body.daemonHeight >= 100, `daemon height ${body.daemonHeight}`);
+    assert.ok(body.walletHeight > 0);
+    await chain.daemon.stop();
+    const down = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(down.statusCode, 503);
+    assert.equal(down.json().checks.daemon, 'down');
+    assert.equal(down.json().daemonHeight, null);
+    await app.close();
+  });
+});
