@@ -2,18 +2,26 @@
 // and RabbitMQ run, applies migrations, starts every service, waits for each to be healthy and
 // prints the URLs. Ctrl-C stops what it started.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { fail, portOpen, prepareMachine, root, say } from './lib/bootstrap.mjs';
 
 // In start order; the gateway comes last because its health is the health of those before it.
+// The regtest chain (monerod and two wallet-rpcs) is ready when its launcher writes its ready file.
 const services = [
+  {
+    name: 'monero (regtest)',
+    entry: 'services/wallet-manager/src/regtest/cli.ts',
+    portVar: 'MONEROD_RPC_PORT',
+    readyFile: '.run/regtest/ready',
+  },
   { name: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
   { name: 'transactions', entry: 'services/transactions/src/server.ts', portVar: 'TRANSACTIONS_PORT' },
+  { name: 'wallet-manager', entry: 'services/wallet-manager/src/server.ts', portVar: 'WALLET_MANAGER_PORT' },
   { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
 ];
 
-await prepareMachine();
+await prepareMachine({ debianTools: [{ name: 'monero', command: 'monerod' }] });
 const env = { ...parseEnv(readFileSync(`${root}Pupero-Assets/.env`, 'utf8')), ...process.env };
 
 for (const service of services) {
@@ -47,13 +55,22 @@ for (const service of services) {
       stopAll(1);
     }
   });
-  await waitHealthy(service, Number(env[service.portVar]));
+  await (service.readyFile ? waitForFile(service) : waitHealthy(service, Number(env[service.portVar])));
 }
 
 const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 say('the stack is up:');
 for (const service of services) say(`  ${service.name.padEnd(16)} http://${host}:${env[service.portVar]}`);
+say(`  monerod (regtest) http://127.0.0.1:${env.MONEROD_RPC_PORT}   wallet-rpc http://127.0.0.1:${env.WALLET_RPC_PORT}`);
 say(`health of the core: curl http://${host}:${env.GATEWAY_PORT}/healthz   (Ctrl-C stops everything)`);
+
+async function waitForFile(service) {
+  for (let i = 0; i < 360; i += 1) {
+    if (stopping || existsSync(`${root}${service.readyFile}`)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  fail(`${service.name} was not ready within 180 s`);
+}
 
 async function waitHealthy(service, port) {
   const url = `http://127.0.0.1:${port}/healthz`;

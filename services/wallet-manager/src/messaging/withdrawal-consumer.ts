@@ -1,4 +1,5 @@
 import { withdrawalRequested } from '@pupero/shared/contracts';
+import { AppError } from '@pupero/shared/errors';
 import type { WalletDeps } from '../deps.ts';
 import { sendWithdrawal } from '../domain/sends.ts';
 
@@ -10,13 +11,23 @@ import { sendWithdrawal } from '../domain/sends.ts';
  */
 export async function consumeWithdrawals(deps: WalletDeps): Promise<void> {
   const windowMs = deps.config.RABBITMQ_POLL_INTERVAL_SECONDS * 1000;
+  // A request for a withdrawal we do not have cannot succeed later: drop it, loudly, rather than loop.
+  const send = async (id: bigint) => {
+    try {
+      await sendWithdrawal(deps, id);
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode < 500)
+        deps.logger.error({ err: error, withdrawalId: String(id) }, 'dropping a withdrawal request');
+      else throw error;
+    }
+  };
   let batch: { id: bigint; done: (error?: unknown) => void }[] = [];
   const flush = async () => {
     const current = batch;
     batch = [];
     for (const item of current) {
       try {
-        await sendWithdrawal(deps, item.id);
+        await send(item.id);
         item.done();
       } catch (error) {
         item.done(error);
@@ -33,7 +44,7 @@ export async function consumeWithdrawals(deps: WalletDeps): Promise<void> {
       }
       const id = BigInt(message.data.withdrawalId);
       if (windowMs === 0) {
-        await sendWithdrawal(deps, id);
+        await send(id);
         return;
       }
       await new Promise<void>((resolve, reject) => {
