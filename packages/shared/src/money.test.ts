@@ -27,10 +27,7 @@ describe('money', () => {
 
   it('formats canonically: format(parse(s)) drops only trailing zeros', () => {
     const decimalString = fc
-      .tuple(
-        fc.bigInt({ min: 0n, max: 8_999_999n }),
-        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }),
-      )
+      .tuple(fc.bigInt({ min: 0n, max: 8_999_999n }), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }))
       .map(([whole, frac]) => (frac ? `${whole}.${frac}` : `${whole}`));
     fc.assert(
       fc.property(decimalString, (s) => {

@@ -34,7 +34,6 @@ describe('ledger under concurrency', () => {
     }
   });
 
-
   it('keeps every invariant through 400+ concurrent transfers, holds, posts and voids', async () => {
     const offers = stack.service('offers');
     const responses: { op: string; key: string; res: JsonResponse }[] = [];

@@ -96,10 +96,14 @@ describe('ledger: internal API of the transactions service', () => {
     const [a, b] = [await stack.signUp('ns'), await stack.signUp('nb')];
     await stack.fund(a.id, '2');
     const txHash = 'fe'.repeat(32);
-    const squatted = await offers('POST', '/transactions/transfer', { body: { key: `deposit:${txHash}:${b.id}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '1' } });
+    const squatted = await offers('POST', '/transactions/transfer', {
+      body: { key: `deposit:${txHash}:${b.id}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '1' },
+    });
     assert.equal(squatted.status, 201);
     assert.equal(squatted.body.key, `svc:offers:deposit:${txHash}:${b.id}`);
-    const deposit = await stack.service('wallet-manager')('POST', '/deposits/credit', { body: { userId: b.id, txHash, subaddressIndex: b.id, amount: '0.5' } });
+    const deposit = await stack.service('wallet-manager')('POST', '/deposits/credit', {
+      body: { userId: b.id, txHash, subaddressIndex: b.id, amount: '0.5' },
+    });
     assert.equal(deposit.status, 201, 'the real deposit with that key is still credited');
     assert.deepEqual(await balance(b.id), { balance: 1_500_000_000_000n, held: 0n });
   });
