@@ -5,7 +5,15 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { prepareMachine, root, say } from './lib/bootstrap.mjs';
 
-await prepareMachine({ debianTools: [{ name: 'oathtool', command: 'oathtool' }] });
+// oathtool: an independent TOTP implementation; monero: a real regtest chain; docker-compose: the
+// compose files are validated with a real parser (there is no engine to run them).
+await prepareMachine({
+  debianTools: [
+    { name: 'oathtool', command: 'oathtool' },
+    { name: 'monero', command: 'monerod' },
+    { name: 'docker-compose', command: 'docker-compose' },
+  ],
+});
 
 function step(label, command, args) {
   say(label);

@@ -1,0 +1,255 @@
+// The Compose files, validated the way docs/operations.md runs them: its `up` commands are taken from
+// the document, turned into `config` (Compose's own parser: interpolation, env files, merge keys,
+// schema), and the normalized output is read back as YAML by Python's PyYAML, which Debian's
+// docker-compose depends on (so no npm dependency is needed). No engine runs here, so nothing starts.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const demoEnv = parseEnv(readFileSync(path.join(root, 'Pupero-Assets/.env'), 'utf8'));
+const operations = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+
+const PROD_SECRETS = [
+  'JWT_SECRET',
+  'SERVICE_TOKEN_SECRET',
+  'SESSION_SECRET',
+  'MARIADB_PASSWORD',
+  'MARIADB_ROOT_PASSWORD',
+  'RABBITMQ_PASSWORD',
+  'MONERO_RPC_PASSWORD',
+  'WALLET_PASSWORD',
+];
+const EDGE = ['frontend', 'gateway'];
+
+interface Port {
+  host_ip?: string;
+  published: number;
+  target: number;
+}
+interface Service {
+  build?: { context: string; dockerfile?: string };
+  ports?: (string | Port)[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  restart?: string;
+  networks?: Record<string, unknown>;
+  environment?: Record<string, string | number | null>;
+}
+interface ComposeConfig {
+  services: Record<string, Service>;
+  networks?: Record<string, { internal?: boolean }>;
+}
+
+/** The line of docs/operations.md that starts the layout, as a `config` command with the same options. */
+function configCommandFromDocs(upPrefix: string): string {
+  const line = operations.split('\n').find((l) => l.startsWith(upPrefix));
+  assert.ok(line, `docs/operations.md runs the stack with a line starting "${upPrefix}"`);
+  return `${upPrefix.replace(/ up$/, '')} config`;
+}
+const DEV_UP = 'docker-compose --env-file Pupero-Assets/.env -f docker-compose.yml up';
+const PROD_UP = 'docker-compose -f docker-compose.prod.yml up';
+
+/** Runs a compose command in the repository with only the given variables in its environment. */
+function compose(command: string, env: Record<string, string> = {}) {
+  const installed = spawnSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' });
+  assert.equal(installed.status, 0, 'docker-compose is missing: apt-get install -y docker-compose');
+  return spawnSync('sh', ['-c', command], { cwd: root, env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...env }, encoding: 'utf8' });
+}
+
+function loadConfig(command: string, env: Record<string, string> = {}): ComposeConfig {
+  const result = compose(command, env);
+  assert.equal(result.status, 0, `${command} failed:\n${result.stderr}`);
+  const json = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+    input: result.stdout,
+    encoding: 'utf8',
+  });
+  assert.equal(json.status, 0, `reading the YAML output failed:\n${json.stderr}`);
+  return JSON.parse(json.stdout);
+}
+
+/** `127.0.0.1:8001:8001/tcp` (short form) or `{published, target}` (long form), as one shape. */
+function portOf(entry: string | Port): Port {
+  if (typeof entry !== 'string') return { ...entry, published: Number(entry.published), target: Number(entry.target) };
+  const parts = entry.replace(/\/\w+$/, '').split(':');
+  const target = Number(parts.pop());
+  const published = Number(parts.pop());
+  return { ...(parts.length ? { host_ip: parts.join(':') } : {}), published, target };
+}
+
+function publishedPorts(config: ComposeConfig): Record<string, number[]> {
+  return Object.fromEntries(
+    Object.entries(config.services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([name, s]) => [name, (s.ports ?? []).map((p) => portOf(p).published)]),
+  );
+}
+
+const healthy = { condition: 'service_healthy' };
+const migrated = { condition: 'service_completed_successfully' };
+const STARTUP_ORDER: Record<string, Service['depends_on']> = {
+  'wallet-rpc': { monerod: healthy },
+  migrations: { mariadb: healthy },
+  login: { migrations: migrated },
+  transactions: { migrations: migrated, rabbitmq: healthy, login: healthy },
+  offers: { migrations: migrated, rabbitmq: healthy, login: healthy, transactions: healthy },
+  'wallet-manager': { migrations: migrated, rabbitmq: healthy, monerod: healthy, 'wallet-rpc': healthy, transactions: healthy },
+  gateway: { login: healthy, transactions: healthy, offers: healthy, 'wallet-manager': healthy },
+  frontend: { migrations: migrated, gateway: healthy },
+};
+
+/** Development only: the regtest faucet's wallet RPC, which the wallet manager opens at startup. */
+const DEV_STARTUP_ORDER: Record<string, Service['depends_on']> = {
+  ...STARTUP_ORDER,
+  'faucet-wallet-rpc': { monerod: healthy },
+  'wallet-manager': { ...STARTUP_ORDER['wallet-manager'], 'faucet-wallet-rpc': healthy },
+};
+
+function assertStartupOrder(config: ComposeConfig, order: Record<string, Service['depends_on']>) {
+  for (const [name, service] of Object.entries(config.services)) {
+    assert.deepEqual(service.depends_on ?? {}, order[name] ?? {}, `depends_on of ${name}`);
+  }
+  const waitedOn = new Set(
+    Object.values(config.services).flatMap((s) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([, d]) => d.condition === 'service_healthy')
+        .map(([n]) => n),
+    ),
+  );
+  for (const name of waitedOn) {
+    const service = config.services[name]!;
+    const dockerfile = service.build?.dockerfile ?? '';
+    // A service image's HEALTHCHECK is required and exercised by scripts/dockerfile-build.test.ts.
+    const imageHealthcheck = /^services\/[\w-]+\/Dockerfile$/.test(dockerfile);
+    assert.ok(service.healthcheck?.test?.length || imageHealthcheck, `${name} is waited on, so it has a healthcheck`);
+    const file = path.join(root, dockerfile);
+    if (imageHealthcheck && existsSync(file)) assert.match(readFileSync(file, 'utf8'), /^HEALTHCHECK /m, `${dockerfile} has a HEALTHCHECK`);
+  }
+}
+
+describe('docker-compose.yml, the development layout, run as docs/operations.md says', () => {
+  const command = configCommandFromDocs(DEV_UP);
+
+  it('is valid for Compose', () => {
+    const result = compose(`${command} -q`);
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  it('publishes every port of the stack on 127.0.0.1, the host side taken from Pupero-Assets/.env', () => {
+    const config = loadConfig(command);
+    assert.deepEqual(publishedPorts(config), {
+      frontend: [Number(demoEnv.FRONTEND_PORT)],
+      gateway: [Number(demoEnv.GATEWAY_PORT)],
+      login: [Number(demoEnv.LOGIN_PORT)],
+      offers: [Number(demoEnv.OFFERS_PORT)],
+      transactions: [Number(demoEnv.TRANSACTIONS_PORT)],
+      'wallet-manager': [Number(demoEnv.WALLET_MANAGER_PORT)],
+      rabbitmq: [15672],
+      monerod: [Number(demoEnv.MONEROD_RPC_PORT)],
+      'wallet-rpc': [Number(demoEnv.WALLET_RPC_PORT)],
+    });
+    for (const service of Object.values(config.services)) {
+      for (const port of service.ports ?? []) assert.equal(portOf(port).host_ip, '127.0.0.1');
+    }
+  });
+
+  it('follows the env file: other host ports there, other ports published', () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pupero-compose-'));
+    try {
+      const envFile = path.join(scratch, 'other.env');
+      copyFileSync(path.join(root, 'Pupero-Assets/.env'), envFile);
+      writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}\nLOGIN_PORT=9101\nWALLET_RPC_PORT=29083\n`);
+      const config = loadConfig(command.replace('Pupero-Assets/.env', envFile));
+      assert.deepEqual(publishedPorts(config).login, [9101]);
+      assert.deepEqual(publishedPorts(config)['wallet-rpc'], [29083]);
+      assert.equal(portOf(config.services['wallet-rpc']!.ports![0]!).target, 18083, 'inside the network the port stays');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('starts in order through healthchecks, with the migrations once before the services', () => {
+    assertStartupOrder(loadConfig(command), DEV_STARTUP_ORDER);
+  });
+
+  it("runs monerod and the wallet on the .env file's network, and points the services inside the network", () => {
+    const { services } = loadConfig(command);
+    assert.equal(services.monerod?.environment?.MONEROD_ARGS, demoEnv.MONEROD_ARGS);
+    assert.equal(services['wallet-rpc']?.environment?.MONERO_NETWORK, demoEnv.MONERO_NETWORK);
+    assert.equal(services.gateway?.environment?.LOGIN_SERVICE_URL, 'http://login:8001');
+    assert.match(String(services.login?.environment?.DATABASE_URL), /^mysql:\/\/pupero:[^@]+@mariadb:3306\/pupero$/);
+    assert.equal(services.mariadb?.environment?.MARIADB_USER, 'pupero', 'the services use an application user, not root');
+  });
+});
+
+describe('docker-compose.prod.yml, the production layout, run as docs/operations.md says', () => {
+  const command = configCommandFromDocs(PROD_UP);
+  const secrets = Object.fromEntries(PROD_SECRETS.map((name) => [name, `${name.toLowerCase()}-${'x'.repeat(40)}`]));
+
+  it('is valid for Compose once the secrets are in the environment', () => {
+    const result = compose(`${command} -q`, secrets);
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  for (const missing of PROD_SECRETS) {
+    it(`refuses to run without ${missing}, naming it`, () => {
+      const { [missing]: _left, ...others } = secrets;
+      const result = compose(command, others);
+      assert.notEqual(result.status, 0);
+      // Compose prints the whole mapping it was interpolating; the reason comes after the service name.
+      assert.match(result.stderr, new RegExp(`in service "[\\w-]+": set ${missing}\\b`));
+    });
+  }
+
+  it('publishes only the frontend on 5000 and the gateway on 8000', () => {
+    assert.deepEqual(publishedPorts(loadConfig(command, secrets)), { frontend: [5000], gateway: [8000] });
+  });
+
+  it('keeps every other service on the internal network only (monerod also reaches its peers)', () => {
+    const config = loadConfig(command, secrets);
+    assert.equal(config.networks?.internal?.internal, true);
+    assert.notEqual(config.networks?.edge?.internal, true);
+    for (const [name, service] of Object.entries(config.services)) {
+      const networks = Object.keys(service.networks ?? {}).sort();
+      if (EDGE.includes(name)) assert.deepEqual(networks, ['edge', 'internal'], name);
+      else if (name === 'monerod') assert.deepEqual(networks, ['internal', 'p2p'], name);
+      else assert.deepEqual(networks, ['internal'], name);
+    }
+  });
+
+  it('restarts every long-running service; the migrations run once', () => {
+    for (const [name, service] of Object.entries(loadConfig(command, secrets).services)) {
+      if (name === 'migrations') assert.equal(service.restart, 'no');
+      else assert.ok(['always', 'unless-stopped'].includes(service.restart ?? ''), `restart policy of ${name}`);
+    }
+  });
+
+  it('starts in order through healthchecks', () => {
+    assertStartupOrder(loadConfig(command, secrets), STARTUP_ORDER);
+  });
+
+  it('takes nothing from the demo .env, and hands the wallet secrets only to the wallet', () => {
+    const { services } = loadConfig(command, secrets);
+    const demoSecrets = Object.entries(demoEnv).filter(([k]) => /SECRET|PASSWORD/.test(k));
+    for (const [name, service] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        assert.ok(!demoSecrets.some(([, demo]) => demo && String(value).includes(demo)), `${name}.${key} is not a demo value`);
+        if (key === 'WALLET_PASSWORD' || key === 'MONERO_RPC_PASSWORD') assert.ok(['wallet-rpc', 'wallet-manager'].includes(name), name);
+      }
+    }
+    assert.equal(services.monerod?.environment?.MONEROD_ARGS, '--testnet', 'testnet unless MONEROD_ARGS says otherwise');
+    assert.equal(services['wallet-rpc']?.environment?.MONERO_NETWORK, 'testnet');
+  });
+
+  it('switches to mainnet only when both MONEROD_ARGS and MONERO_NETWORK are set', () => {
+    const { services } = loadConfig(command, { ...secrets, MONEROD_ARGS: '', MONERO_NETWORK: 'mainnet' });
+    assert.equal(services.monerod?.environment?.MONEROD_ARGS, '');
+    assert.equal(services.monerod?.environment?.MONERO_NETWORK, 'mainnet');
+    assert.equal(services['wallet-manager']?.environment?.MONERO_NETWORK, 'mainnet');
+  });
+});
