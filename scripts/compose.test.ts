@@ -65,7 +65,8 @@ function compose(command: string, env: Record<string, string> = {}) {
 function loadConfig(command: string, env: Record<string, string> = {}): ComposeConfig {
   const result = compose(command, env);
   assert.equal(result.status, 0, `${command} failed:\n${result.stderr}`);
-  const json = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+  // Debian's python3, which has python3-yaml as a dependency of Debian's docker-compose.
+  const json = spawnSync('/usr/bin/python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: result.stdout,
     encoding: 'utf8',
   });
