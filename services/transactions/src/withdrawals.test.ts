@@ -46,6 +46,17 @@ describe('withdrawals through the gateway', () => {
     assert.equal(total.body.total, '8.99', 'the refused requests moved nothing');
   });
 
+  it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
+    const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
+    await stack.fund(user.id, '2');
+    await stack.deps.pool.query('INSERT INTO deposit_addresses (user_id, subaddress_index, address) VALUES (?, ?, ?)', [other.id, 9000 + other.id, ADDRESS]);
+    const res = await withdraw(user.token, 'own-1', { address: ADDRESS, amount: '1' });
+    assert.equal(res.status, 422);
+    assert.match(res.body.message, /deposit address/);
+    assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '2');
+    await stack.deps.pool.query('DELETE FROM deposit_addresses WHERE user_id = ?', [other.id]);
+  });
+
   it('publishes each withdrawal to the queue once, in the shared message contract', async () => {
     const user = await stack.signUp('wq');
     await stack.fund(user.id, '5');

@@ -8,7 +8,7 @@ import moneroTs from 'monero-ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { WalletDeps } from './deps.ts';
-import { openPlatformWallet } from './monero/wallet.ts';
+import { openPlatformWallet, type Wallet } from './monero/wallet.ts';
 
 const networkTypes = {
   mainnet: moneroTs.MoneroNetworkType.MAINNET,
@@ -17,6 +17,19 @@ const networkTypes = {
   // Regtest addresses use mainnet prefixes.
   regtest: moneroTs.MoneroNetworkType.MAINNET,
 } as const;
+
+/**
+ * A lost or swapped wallet file would otherwise be replaced by a new wallet in silence, and every
+ * stored deposit address would then belong to a wallet nobody watches: refuse to start instead.
+ */
+async function assertWalletOwnsDepositAddresses(pool: mariadb.Pool, wallet: Wallet) {
+  const [stored] = (await pool.query('SELECT subaddress_index AS idx, address FROM deposit_addresses ORDER BY subaddress_index DESC LIMIT 1')) as { idx: number; address: string }[];
+  if (!stored) return;
+  const actual = await wallet.getAddress(0, stored.idx).catch(() => undefined);
+  if (actual !== stored.address) {
+    throw new Error(`The open wallet does not own deposit subaddress ${stored.idx} (${stored.address.slice(0, 12)}…): wrong or recreated wallet file; restore the platform wallet before starting`);
+  }
+}
 
 export async function createDeps(config: Config, logger: Logger): Promise<WalletDeps & { close(): Promise<void> }> {
   if (config.CRASH_AT && config.MONERO_NETWORK !== 'regtest') throw new Error('CRASH_AT is a test setting, refused outside regtest');
@@ -41,6 +54,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
       })
     : undefined;
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 10 }));
+  await assertWalletOwnsDepositAddresses(pool, wallet);
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
   const networkType = networkTypes[config.MONERO_NETWORK];

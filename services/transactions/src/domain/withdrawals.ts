@@ -72,6 +72,10 @@ export async function assertWithdrawable(deps: TransactionsDeps, input: { addres
   if (input.amount < minimum) throw new AppError('VALIDATION_FAILED', `amount must be at least ${formatXmr(minimum)} XMR`);
   if (!(await deps.isValidAddress(input.address)))
     throw new AppError('VALIDATION_FAILED', `address is not a valid Monero ${network} address`);
+  // A payment from the platform wallet to one of its own subaddresses is a self-transfer the wallet
+  // never reports as a deposit: the coins would stay in the wallet and nobody would be credited.
+  const [own] = await deps.pool.query('SELECT 1 AS own FROM deposit_addresses WHERE address = ?', [input.address]);
+  if (own) throw new AppError('UNPROCESSABLE', 'That is a Pupero deposit address; withdrawals must go to an outside wallet');
 }
 
 export async function requestWithdrawal(deps: TransactionsDeps, input: WithdrawalRequest): Promise<WithdrawalRow> {
