@@ -49,12 +49,28 @@ describe('withdrawals through the gateway', () => {
   it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
     const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
     await stack.fund(user.id, '2');
-    await stack.deps.pool.query('INSERT INTO deposit_addresses (user_id, subaddress_index, address) VALUES (?, ?, ?)', [other.id, 9000 + other.id, ADDRESS]);
+    await stack.deps.pool.query('INSERT INTO deposit_addresses (user_id, subaddress_index, address) VALUES (?, ?, ?)', [
+      other.id,
+      9000 + other.id,
+      ADDRESS,
+    ]);
     const res = await withdraw(user.token, 'own-1', { address: ADDRESS, amount: '1' });
     assert.equal(res.status, 422);
     assert.match(res.body.message, /deposit address/);
     assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '2');
     await stack.deps.pool.query('DELETE FROM deposit_addresses WHERE user_id = ?', [other.id]);
+
+    // Checked before the TOTP code: a doomed request does not spend the user's code.
+    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token })).body;
+    const t0 = Math.floor(Date.now() / 1000);
+    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { totp: await oathtoolCode(secret, t0) } });
+    const code = await oathtoolCode(secret, t0 + 30);
+    assert.equal((await withdraw(user.token, 'own-2', { address: BAD_ADDRESS, amount: '1', totp: code })).status, 400);
+    assert.equal(
+      (await withdraw(user.token, 'own-3', { address: ADDRESS, amount: '1', totp: code })).status,
+      202,
+      'the code is still unused',
+    );
   });
 
   it('publishes each withdrawal to the queue once, in the shared message contract', async () => {

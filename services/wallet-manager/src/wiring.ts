@@ -23,11 +23,15 @@ const networkTypes = {
  * stored deposit address would then belong to a wallet nobody watches: refuse to start instead.
  */
 async function assertWalletOwnsDepositAddresses(pool: mariadb.Pool, wallet: Wallet) {
-  const [stored] = (await pool.query('SELECT subaddress_index AS idx, address FROM deposit_addresses ORDER BY subaddress_index DESC LIMIT 1')) as { idx: number; address: string }[];
+  const [stored] = (await pool.query(
+    'SELECT subaddress_index AS idx, address FROM deposit_addresses ORDER BY subaddress_index DESC LIMIT 1',
+  )) as { idx: number; address: string }[];
   if (!stored) return;
   const actual = await wallet.getAddress(0, stored.idx).catch(() => undefined);
   if (actual !== stored.address) {
-    throw new Error(`The open wallet does not own deposit subaddress ${stored.idx} (${stored.address.slice(0, 12)}…): wrong or recreated wallet file; restore the platform wallet before starting`);
+    throw new Error(
+      `The open wallet does not own deposit subaddress ${stored.idx} (${stored.address.slice(0, 12)}…): wrong or recreated wallet file; restore the platform wallet before starting`,
+    );
   }
 }
 

@@ -33,6 +33,7 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
       // A retry of a request that already went through answers the same, without a second code.
       const earlier = await findWithdrawal(deps.pool, userId, key.data);
       if (!earlier) {
+        await assertWithdrawable(deps, { address, amount });
         await deps.login('POST', '/internal/2fa/verify', { userId, totp, ip: request.ip }, request.id);
       }
       const row = await requestWithdrawal(deps, { userId, key: key.data, address, amount });
