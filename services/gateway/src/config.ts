@@ -7,6 +7,7 @@ export const configSchema = z.object({
   LOGIN_SERVICE_URL: envUrl,
   TRANSACTIONS_SERVICE_URL: envUrl.optional(),
   WALLET_MANAGER_SERVICE_URL: envUrl.optional(),
+  OFFERS_SERVICE_URL: envUrl.optional(),
   JWT_SECRET: envSecret,
   JWT_ISSUER: z.string().min(1).default('pupero'),
   JWT_AUDIENCE: z.string().min(1).default('pupero-api'),

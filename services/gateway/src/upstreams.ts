@@ -63,6 +63,35 @@ export function upstreams(config: Config): Upstream[] {
       ],
     });
   }
+  if (config.OFFERS_SERVICE_URL) {
+    list.push({
+      name: 'offers',
+      url: config.OFFERS_SERVICE_URL,
+      mounts: ['/offers', '/me/offers', '/trades', '/users', '/prices', '/admin/disputes', '/admin/prices'].map((prefix) => ({
+        prefix,
+        rewritePrefix: prefix,
+      })),
+      routes: [
+        route('GET', '/offers', false),
+        route('POST', '/offers'),
+        route('GET', '/offers/:id', false),
+        route('PATCH', '/offers/:id'),
+        route('DELETE', '/offers/:id'),
+        route('POST', '/offers/:id/trades'),
+        route('GET', '/me/offers'),
+        route('GET', '/trades'),
+        route('GET', '/trades/:id'),
+        ...['paid', 'release', 'cancel', 'dispute', 'feedback'].map((action) => route('POST', `/trades/:id/${action}`)),
+        route('GET', '/trades/:id/messages'),
+        route('POST', '/trades/:id/messages'),
+        route('GET', '/users/:id', false),
+        route('GET', '/prices/:id', false),
+        route('PUT', '/admin/prices/:id'),
+        route('GET', '/admin/disputes'),
+        route('POST', '/admin/disputes/:id/resolve'),
+      ],
+    });
+  }
   if (config.WALLET_MANAGER_SERVICE_URL) {
     list.push({
       name: 'wallet-manager',

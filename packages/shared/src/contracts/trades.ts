@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { positiveXmrAmount } from '../money.ts';
+
+/** Trade bodies and answers of the offers service (through the gateway). Bodies are strict. */
+export const tradeStates = ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'COMPLETED', 'CANCELLED', 'DISPUTED', 'RESOLVED'] as const;
+
+export const openTradeBody = z.strictObject({ amount: positiveXmrAmount, paymentMethod: z.string().min(1).max(32) });
+export const releaseBody = z.strictObject({
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, { message: 'must be a 6-digit code' })
+    .optional(),
+});
+export const disputeBody = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
+export const messageBody = z.strictObject({ body: z.string().trim().min(1).max(2000) });
+export const feedbackBody = z.strictObject({
+  rating: z.enum(['POSITIVE', 'NEUTRAL', 'NEGATIVE']),
+  comment: z.string().trim().max(500).optional(),
+});
+export const resolveBody = z.strictObject({ winner: z.enum(['BUYER', 'SELLER']), note: z.string().trim().min(3).max(1000) });
+export const tradeParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const pageQuery = z.strictObject({
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const tradeView = z.object({
+  id: z.number().int(),
+  offerId: z.number().int(),
+  buyerId: z.number().int(),
+  sellerId: z.number().int(),
+  amount: z.string(),
+  price: z.string(),
+  fiatAmount: z.string(),
+  fiatCurrency: z.string(),
+  paymentMethod: z.string(),
+  state: z.enum(tradeStates),
+  paymentDeadline: z.string(),
+  paidAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  disputedAt: z.string().nullable(),
+  disputeReason: z.string().nullable(),
+  resolution: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const tradeListView = z.object({ items: z.array(tradeView), nextCursor: z.number().int().nullable() });
+export const messageView = z.object({ id: z.string(), authorId: z.number().int(), body: z.string(), createdAt: z.string() });
+export const messageListView = z.object({ items: z.array(messageView) });
+export const feedbackView = z.object({
+  id: z.number().int(),
+  tradeId: z.number().int(),
+  rating: z.string(),
+  comment: z.string().nullable(),
+  createdAt: z.string(),
+});

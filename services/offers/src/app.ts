@@ -1,0 +1,27 @@
+import { createServer, healthRoute, type Server } from '@pupero/shared/http';
+import { loggerOptions } from '@pupero/shared/logger';
+import type { OffersDeps } from './deps.ts';
+import { chatRoutes } from './routes/chat.ts';
+import { disputeRoutes } from './routes/disputes.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
+import { offerRoutes } from './routes/offers.ts';
+import { priceRoutes } from './routes/prices.ts';
+import { tradeRoutes } from './routes/trades.ts';
+import { userRoutes } from './routes/users.ts';
+
+/** The offers service: the offer book, market prices, trades with escrow, chat, feedback, disputes. */
+export function buildApp(deps: OffersDeps, options: { logger?: boolean } = {}): Server {
+  const app = createServer({
+    logger: options.logger === false ? false : loggerOptions('offers', deps.config.LOG_LEVEL),
+    trustProxy: deps.config.TRUST_PROXY,
+  });
+  offerRoutes(app, deps);
+  priceRoutes(app, deps);
+  tradeRoutes(app, deps);
+  chatRoutes(app, deps);
+  feedbackRoutes(app, deps);
+  disputeRoutes(app, deps);
+  userRoutes(app, deps);
+  healthRoute(app, { database: () => deps.pool.query('SELECT 1') });
+  return app;
+}

@@ -1,0 +1,113 @@
+import { AppError } from '@pupero/shared/errors';
+import { fiatFor, formatFiat, tryParseFiat, tryParseMargin, withMargin } from '@pupero/shared/fiat';
+import { formatXmr } from '@pupero/shared/money';
+import { clock, type OffersDeps } from '../../deps.ts';
+import { findTrade, type TradeRow } from './records.ts';
+
+interface OfferRow {
+  id: number;
+  ownerId: number;
+  side: 'BUY' | 'SELL';
+  fiatCurrency: string;
+  priceType: 'FIXED' | 'MARKET';
+  fixedPrice: string | null;
+  marginPercent: string | null;
+  minAmount: bigint;
+  maxAmount: bigint;
+  paymentWindowMinutes: number;
+  status: string;
+  methods: string | null;
+}
+
+const decimal = (value: string, parse: typeof tryParseFiat) => {
+  const parsed = parse(value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+  if (!parsed.ok) throw new Error(`unreadable decimal ${value}`);
+  return parsed.scaled;
+};
+
+/** The price the trade locks: the offer's fixed price, or the market price now with the offer's margin. */
+async function lockedPrice(deps: OffersDeps, offer: OfferRow): Promise<bigint> {
+  if (offer.priceType === 'FIXED') return decimal(offer.fixedPrice!, tryParseFiat);
+  return withMargin(await deps.prices.priceOf(offer.fiatCurrency), decimal(offer.marginPercent!, tryParseMargin));
+}
+
+async function activeOffer(deps: OffersDeps, offerId: number): Promise<OfferRow> {
+  const [offer] = (await deps.pool.query(
+    `SELECT o.id, o.owner_id AS ownerId, o.side, o.fiat_currency AS fiatCurrency, o.price_type AS priceType, CAST(o.fixed_price AS CHAR) AS fixedPrice,
+            CAST(o.margin_percent AS CHAR) AS marginPercent, o.min_amount AS minAmount, o.max_amount AS maxAmount,
+            o.payment_window_minutes AS paymentWindowMinutes, o.status, GROUP_CONCAT(m.method) AS methods
+       FROM offers o LEFT JOIN offer_payment_methods m ON m.offer_id = o.id WHERE o.id = ? GROUP BY o.id`,
+    [offerId],
+  )) as OfferRow[];
+  if (!offer) throw new AppError('NOT_FOUND', 'No such offer');
+  if (offer.status !== 'ACTIVE') throw new AppError('CONFLICT', 'This offer is not active');
+  return offer;
+}
+
+/**
+ * A taker opens a trade on an offer. The XMR seller's amount is held in escrow at once; if the
+ * seller cannot cover it, there is no trade.
+ */
+export async function openTrade(
+  deps: OffersDeps,
+  takerId: number,
+  offerId: number,
+  input: { amount: bigint; paymentMethod: string },
+): Promise<TradeRow> {
+  const offer = await activeOffer(deps, offerId);
+  if (offer.ownerId === takerId) throw new AppError('UNPROCESSABLE', 'You cannot trade with your own offer');
+  if (input.amount < offer.minAmount || input.amount > offer.maxAmount) {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `amount must be between ${formatXmr(offer.minAmount)} and ${formatXmr(offer.maxAmount)} XMR for this offer`,
+    );
+  }
+  if (!(offer.methods ?? '').split(',').includes(input.paymentMethod))
+    throw new AppError('UNPROCESSABLE', 'This offer does not accept that payment method');
+  const price = await lockedPrice(deps, offer);
+  const [buyerId, sellerId] = offer.side === 'SELL' ? [takerId, offer.ownerId] : [offer.ownerId, takerId];
+  const deadline = new Date(clock(deps).getTime() + offer.paymentWindowMinutes * 60_000);
+  const inserted = await deps.pool.query(
+    `INSERT INTO trades (offer_id, buyer_id, seller_id, amount, price, fiat_amount, fiat_currency, payment_method, payment_deadline, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      offer.id,
+      buyerId,
+      sellerId,
+      input.amount,
+      formatFiat(price),
+      formatFiat(fiatFor(input.amount, price)),
+      offer.fiatCurrency,
+      input.paymentMethod,
+      deadline,
+      clock(deps),
+    ],
+  );
+  const tradeId = Number(inserted.insertId);
+  await holdEscrow(deps, tradeId, sellerId, input.amount);
+  return (await findTrade(deps.pool, tradeId))!;
+}
+
+async function holdEscrow(deps: OffersDeps, tradeId: number, sellerId: number, amount: bigint): Promise<void> {
+  try {
+    const hold = await deps.transactions<{ id: string }>('POST', '/holds', {
+      key: `trade:${tradeId}`,
+      account: `USER:${sellerId}`,
+      amount: formatXmr(amount),
+      reference: `trade:${tradeId}`,
+    });
+    await deps.pool.query("UPDATE trades SET hold_id = ?, escrow = 'HELD' WHERE id = ?", [BigInt(hold.id), tradeId]);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'INSUFFICIENT_FUNDS') {
+      await deps.pool.query('DELETE FROM trades WHERE id = ?', [tradeId]);
+      throw new AppError('INSUFFICIENT_FUNDS', 'The seller does not have enough available XMR for this trade');
+    }
+    // The ledger may or may not have placed the hold: cancel the trade; a retry of the same key
+    // by the settlement job finds (and voids) a hold that did get placed.
+    await deps.pool.query("UPDATE trades SET state = 'CANCELLED', cancel_reason = 'ESCROW_FAILED', cancelled_at = ? WHERE id = ?", [
+      clock(deps),
+      tradeId,
+    ]);
+    throw error;
+  }
+}

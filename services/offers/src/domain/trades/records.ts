@@ -1,0 +1,86 @@
+import { AppError } from '@pupero/shared/errors';
+import { formatFiat, tryParseFiat } from '@pupero/shared/fiat';
+import type { AccessIdentity } from '@pupero/shared/jwt';
+import { formatXmr } from '@pupero/shared/money';
+import type { PoolConnection } from 'mariadb';
+import type { OffersDeps } from '../../deps.ts';
+
+export type TradeState = 'AWAITING_PAYMENT' | 'PAYMENT_SENT' | 'COMPLETED' | 'CANCELLED' | 'DISPUTED' | 'RESOLVED';
+
+export interface TradeRow {
+  id: number;
+  offerId: number;
+  buyerId: number;
+  sellerId: number;
+  amount: bigint;
+  price: string;
+  fiatAmount: string;
+  fiatCurrency: string;
+  paymentMethod: string;
+  state: TradeState;
+  holdId: bigint | null;
+  escrow: 'NONE' | 'HELD' | 'POSTED' | 'VOIDED';
+  paymentDeadline: Date;
+  paidAt: Date | null;
+  completedAt: Date | null;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  disputedAt: Date | null;
+  disputeReason: string | null;
+  resolution: string | null;
+  createdAt: Date;
+}
+
+export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId, amount, CAST(price AS CHAR) AS price,
+  CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, state, hold_id AS holdId, escrow,
+  payment_deadline AS paymentDeadline, paid_at AS paidAt, completed_at AS completedAt, cancelled_at AS cancelledAt, cancel_reason AS cancelReason,
+  disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt`;
+
+export async function findTrade(db: OffersDeps['pool'] | PoolConnection, id: number): Promise<TradeRow | undefined> {
+  const [row] = (await db.query(`SELECT ${TRADE_COLUMNS} FROM trades WHERE id = ?`, [id])) as TradeRow[];
+  return row;
+}
+
+const staff = (identity: AccessIdentity) => identity.role === 'moderator' || identity.role === 'admin';
+
+/**
+ * The trade, if the caller may see it: its two parties, and moderators once it is disputed. To
+ * anyone else it does not exist (404, not 403: ids reveal nothing).
+ */
+export async function visibleTrade(deps: OffersDeps, id: number, identity: AccessIdentity): Promise<TradeRow> {
+  const trade = await findTrade(deps.pool, id);
+  const party = trade && (trade.buyerId === identity.userId || trade.sellerId === identity.userId);
+  const moderating = trade && staff(identity) && (trade.state === 'DISPUTED' || trade.state === 'RESOLVED');
+  if (!trade || !(party || moderating)) throw new AppError('NOT_FOUND', 'No such trade');
+  return trade;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const fiat = (decimal: string) => {
+  const parsed = tryParseFiat(decimal.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+  return parsed.ok ? formatFiat(parsed.scaled) : decimal;
+};
+
+export function tradeView(t: TradeRow) {
+  return {
+    id: t.id,
+    offerId: t.offerId,
+    buyerId: t.buyerId,
+    sellerId: t.sellerId,
+    amount: formatXmr(t.amount),
+    price: fiat(t.price),
+    fiatAmount: fiat(t.fiatAmount),
+    fiatCurrency: t.fiatCurrency,
+    paymentMethod: t.paymentMethod,
+    state: t.state,
+    paymentDeadline: t.paymentDeadline.toISOString(),
+    paidAt: iso(t.paidAt),
+    completedAt: iso(t.completedAt),
+    cancelledAt: iso(t.cancelledAt),
+    cancelReason: t.cancelReason,
+    disputedAt: iso(t.disputedAt),
+    disputeReason: t.disputeReason,
+    resolution: t.resolution,
+    createdAt: t.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,29 @@
+import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
+import { serviceClient } from '@pupero/shared/http';
+import { createSigningKey } from '@pupero/shared/jwt';
+import { createServiceTokenSigner } from '@pupero/shared/service-token';
+import mariadb from 'mariadb';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { OffersDeps } from './deps.ts';
+import { createPriceSource } from './domain/prices.ts';
+
+export async function createDeps(config: Config, logger: Logger): Promise<OffersDeps & { close(): Promise<void> }> {
+  const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 20 }));
+  const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
+  const signer = createServiceTokenSigner(createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET'), 'offers');
+  return {
+    config,
+    pool,
+    prisma,
+    logger,
+    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    transactions: serviceClient({ baseUrl: config.TRANSACTIONS_SERVICE_URL, callee: 'transactions', serviceToken: signer }),
+    login: serviceClient({ baseUrl: config.LOGIN_SERVICE_URL, callee: 'login', serviceToken: signer }),
+    prices: createPriceSource(config, pool, logger),
+    async close() {
+      await pool.end();
+      await prisma.$disconnect();
+    },
+  };
+}

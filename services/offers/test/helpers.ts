@@ -1,0 +1,48 @@
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '@pupero/shared/config';
+import pino from 'pino';
+import { type LedgerStack, startLedgerStack } from '../../transactions/test/helpers.ts';
+import { buildApp } from '../src/app.ts';
+import { configSchema } from '../src/config.ts';
+import type { OffersDeps } from '../src/deps.ts';
+import { createDeps } from '../src/wiring.ts';
+
+export interface OffersStack extends LedgerStack {
+  offers: OffersDeps;
+  offersUrl: string;
+}
+
+/**
+ * Login, transactions, offers and the gateway over one fresh database (the real services, on free
+ * ports). `env` overrides the offers service's settings (PRICE_FEEDS, SELLER_RESPONSE_MINUTES, …);
+ * `now` moves its clock (trade deadlines) without waiting.
+ */
+export async function startOffersStack(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<OffersStack> {
+  let offers: (OffersDeps & { close(): Promise<void> }) | undefined;
+  let offersUrl = '';
+  const ledger = await startLedgerStack({
+    beside: async (context) => {
+      const config = loadConfig(configSchema, {
+        ...context.secrets,
+        DATABASE_URL: context.databaseUrl,
+        TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
+        LOGIN_SERVICE_URL: context.loginUrl,
+        LOG_LEVEL: 'silent',
+        ...options.env,
+      });
+      const deps = await createDeps(config, pino({ level: 'silent' }));
+      offers = options.now ? Object.assign(deps, { now: options.now }) : deps;
+      const app = buildApp(offers, { logger: false });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      offersUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      return {
+        gatewayEnv: { OFFERS_SERVICE_URL: offersUrl },
+        async close() {
+          await app.close();
+          await deps.close();
+        },
+      };
+    },
+  });
+  return Object.assign(ledger, { offers: offers!, offersUrl });
+}
