@@ -42,6 +42,7 @@ export interface LedgerStack {
  */
 export interface StackContext {
   databaseUrl: string;
+  loginUrl: string;
   transactionsUrl: string;
   secrets: { JWT_SECRET: string; SERVICE_TOKEN_SECRET: string };
   queue: string;
@@ -83,7 +84,7 @@ export async function startLedgerStack(
   const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
   await consumeWithdrawalResults(deps, logger);
 
-  const extra = await options.beside?.({ databaseUrl: login.db.url, transactionsUrl, secrets, queue, resultsQueue });
+  const extra = await options.beside?.({ databaseUrl: login.db.url, loginUrl: login.url, transactionsUrl, secrets, queue, resultsQueue });
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
     ...secrets,
     LOGIN_SERVICE_URL: login.url,
