@@ -18,6 +18,7 @@ const services = [
   { name: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
   { name: 'transactions', entry: 'services/transactions/src/server.ts', portVar: 'TRANSACTIONS_PORT' },
   { name: 'wallet-manager', entry: 'services/wallet-manager/src/server.ts', portVar: 'WALLET_MANAGER_PORT' },
+  { name: 'offers', entry: 'services/offers/src/server.ts', portVar: 'OFFERS_PORT' },
   { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
 ];
 

@@ -245,6 +245,29 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
     assert.equal((await stack.api('GET', `/offers/${offer.id}`)).body.terms ?? null, null);
   });
 
+  it('refuses to delete an account that still holds coins or is in a trade, and closes its offers when it goes', async () => {
+    const { seller, buyer, offer } = await parties();
+    const trade = (await open(offer.id, buyer, '1')).body;
+    const refused = await stack.api('DELETE', '/auth/me', { token: seller.token, body: { password: seller.password } });
+    assert.equal(refused.status, 409);
+    assert.equal(
+      (await stack.api('DELETE', '/auth/me', { token: buyer.token, body: { password: buyer.password } })).status,
+      409,
+      'an open trade',
+    );
+    await stack.api('POST', `/trades/${trade.id}/cancel`, { token: buyer.token });
+    assert.equal(
+      (await stack.api('DELETE', '/auth/me', { token: buyer.token, body: { password: buyer.password } })).status,
+      204,
+      'nothing open, no coins',
+    );
+    const owner = await stack.signUp('ow');
+    const own = await sellOffer(owner);
+    assert.equal((await stack.api('DELETE', '/auth/me', { token: owner.token, body: { password: owner.password } })).status, 204);
+    const [row] = await stack.deps.pool.query('SELECT status FROM offers WHERE id = ?', [own.id]);
+    assert.equal(row.status, 'CLOSED');
+  });
+
   it('asks the seller for the TOTP code on release when 2FA is on, and takes feedback once per party', async () => {
     const { seller, buyer, offer } = await parties();
     const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: seller.token })).body;

@@ -74,8 +74,27 @@ export async function deleteAccount(deps: LoginDeps, userId: number, input: { pa
   const user = await findUser(deps, userId);
   await assertPassword(deps, user, input.password, ip);
   if (user.totpEnabled && user.totpSecret) await proveSecondFactor(deps, user, user.totpSecret, input.totp, ip);
+  await assertNothingOpen(deps, userId);
+  await deps.prisma.offer.updateMany({ where: { ownerId: userId, status: { not: 'CLOSED' } }, data: { status: 'CLOSED' } });
   await deps.prisma.user.delete({ where: { id: userId } });
   await audit(deps, 'ACCOUNT_DELETED', { userId, ip, details: { username: user.username } });
+}
+
+/**
+ * An account still holding coins, in a trade or with a withdrawal on its way cannot be deleted:
+ * the money would have no owner left to withdraw it or to answer for the trade.
+ */
+async function assertNothingOpen(deps: LoginDeps, userId: number) {
+  const [account, trades, withdrawals] = await Promise.all([
+    deps.prisma.account.findUnique({ where: { code: `USER:${userId}` } }),
+    deps.prisma.trade.count({
+      where: { OR: [{ buyerId: userId }, { sellerId: userId }], state: { in: ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'DISPUTED'] } },
+    }),
+    deps.prisma.withdrawal.count({ where: { userId, state: { in: ['PENDING', 'SENDING'] } } }),
+  ]);
+  if ((account && account.balance !== 0n) || trades > 0 || withdrawals > 0) {
+    throw new AppError('CONFLICT', 'Withdraw your balance and finish your trades and withdrawals before deleting the account');
+  }
 }
 
 /** Guessing the current password is throttled like logins, and a wrong one counts as a failed login. */
