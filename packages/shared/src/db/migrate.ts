@@ -45,7 +45,9 @@ export async function migrate(databaseUrl: string, migrationsDir = defaultMigrat
   await createDatabaseIfMissing(databaseUrl);
   const conn = await mariadb.createConnection(mariadbConfig(databaseUrl, { multipleStatements: true }));
   try {
-    const [lock] = (await conn.query("SELECT GET_LOCK('pupero_migrations', 120) AS got")) as { got: number | bigint | null }[];
+    const [lock] = (await conn.query("SELECT GET_LOCK(CONCAT(DATABASE(), '.pupero_migrations'), 120) AS got")) as {
+      got: number | bigint | null;
+    }[];
     if (Number(lock?.got) !== 1) throw new Error('Another process has been migrating this database for 120 s; try again');
     await conn.query(CREATE_BOOKKEEPING);
     const rows: AppliedRow[] = await conn.query('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations');
@@ -64,7 +66,7 @@ export async function migrate(databaseUrl: string, migrationsDir = defaultMigrat
     }
     return newlyApplied;
   } finally {
-    await conn.query("SELECT RELEASE_LOCK('pupero_migrations')").catch(() => undefined);
+    await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.pupero_migrations'))").catch(() => undefined);
     await conn.end();
   }
 }

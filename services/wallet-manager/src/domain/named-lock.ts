@@ -1,7 +1,9 @@
 import type { Pool } from 'mariadb';
 
 /**
- * Runs `work` holding a MariaDB named lock: one holder at a time across every replica. Used to
+ * Runs `work` holding a MariaDB named lock: one holder at a time across every replica. Lock names
+ * are server-wide, so each is prefixed with the database's name: two deployments (or two test
+ * databases) on one server never wait for each other. Used to
  * serialize the wallet's sends (a transaction built with do_not_relay reserves no outputs, so two
  * builds at once could pick the same ones) and the creation of deposit subaddresses.
  */
@@ -20,12 +22,14 @@ export async function tryNamedLock<T>(
 ): Promise<{ ran: true; value: T } | { ran: false }> {
   const conn = await pool.getConnection();
   try {
-    const [row] = (await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds])) as { got: number | bigint | null }[];
+    const [row] = (await conn.query("SELECT GET_LOCK(CONCAT(DATABASE(), '.', ?), ?) AS got", [name, timeoutSeconds])) as {
+      got: number | bigint | null;
+    }[];
     if (Number(row?.got) !== 1) return { ran: false };
     try {
       return { ran: true, value: await work() };
     } finally {
-      await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+      await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.', ?))", [name]);
     }
   } finally {
     conn.release();
