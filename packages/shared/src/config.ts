@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tryParseXmr } from './money.ts';
 
 /** Raised at startup when the environment does not fit the service's schema; lists every bad variable. */
 export class ConfigError extends Error {
@@ -50,3 +51,13 @@ export const envTrustProxy = z
   .string()
   .trim()
   .transform((v): string | false => (v === '' || v === 'false' ? false : v));
+
+/** A decimal XMR amount ("0.01") as bigint piconero. */
+export const envXmr = z.string().transform((value, ctx) => {
+  const parsed = tryParseXmr(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.piconero;
+});

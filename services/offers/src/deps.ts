@@ -1,4 +1,3 @@
-import type { PrismaClient } from '@pupero/shared/db';
 import type { ServiceCall } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import type { Pool } from 'mariadb';
@@ -15,7 +14,6 @@ export interface PriceSource {
 export interface OffersDeps {
   config: Config;
   pool: Pool;
-  prisma: PrismaClient;
   tokens: TokenSettings;
   /** The ledger (escrow holds, the release transfer). */
   transactions: ServiceCall;

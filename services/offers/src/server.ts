@@ -1,4 +1,5 @@
 import { loadConfig } from '@pupero/shared/config';
+import { serve } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import pino from 'pino';
 import { buildApp } from './app.ts';
@@ -12,14 +13,7 @@ const deps = await createDeps(config, logger);
 const app = buildApp(deps);
 const stopJobs = startTradeJobs(deps);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await stopJobs();
-    await deps.close();
-    process.exit(0);
-  });
-}
-
-await app.listen({ host: config.HOST, port: config.OFFERS_PORT });
+await serve(app, { host: config.HOST, port: config.OFFERS_PORT }, async () => {
+  await stopJobs();
+  await deps.close();
+});

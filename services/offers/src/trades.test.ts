@@ -150,7 +150,26 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
     const cancelled = await stack.api('POST', `/trades/${trade.id}/cancel`, { token: buyer.token });
     assert.equal(cancelled.body.state, 'CANCELLED');
     assert.deepEqual(await balance(seller), { userId: seller.id, available: '10', held: '0', total: '10' });
-    assert.equal((await stack.api('POST', `/trades/${trade.id}/release`, { token: seller.token, body: {} })).status, 409);
+    assert.equal(
+      (await stack.api('POST', `/trades/${trade.id}/release`, { token: seller.token })).status,
+      409,
+      'no body at all is fine too',
+    );
+  });
+
+  it('finishes an escrow left behind: a cancelled trade whose hold was never recorded gets it voided', async () => {
+    const { seller, buyer, offer } = await parties();
+    const trade = (await open(offer.id, buyer, '2')).body;
+    // As if the process had died between placing the hold and recording it, then the trade expired.
+    await stack.deps.pool.query(
+      "UPDATE trades SET escrow = 'NONE', hold_id = NULL, state = 'CANCELLED', cancel_reason = 'PAYMENT_WINDOW_EXPIRED' WHERE id = ?",
+      [trade.id],
+    );
+    assert.equal((await balance(seller)).held, '2');
+    await runTradeJobs(stack.offers);
+    assert.deepEqual(await balance(seller), { userId: seller.id, available: '10', held: '0', total: '10' });
+    const [row] = await stack.deps.pool.query('SELECT escrow FROM trades WHERE id = ?', [trade.id]);
+    assert.equal(row.escrow, 'VOIDED');
   });
 
   it('resolves disputes both ways, and turns a paid trade the seller ignores into a dispute', async () => {

@@ -1,4 +1,4 @@
-import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
+import { mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
 import { createSigningKey } from '@pupero/shared/jwt';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
@@ -10,12 +10,10 @@ import { createPriceSource } from './domain/prices.ts';
 
 export async function createDeps(config: Config, logger: Logger): Promise<OffersDeps & { close(): Promise<void> }> {
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 20 }));
-  const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const signer = createServiceTokenSigner(createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET'), 'offers');
   return {
     config,
     pool,
-    prisma,
     logger,
     tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     transactions: serviceClient({ baseUrl: config.TRANSACTIONS_SERVICE_URL, callee: 'transactions', serviceToken: signer }),
@@ -23,7 +21,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Offers
     prices: createPriceSource(config, pool, logger),
     async close() {
       await pool.end();
-      await prisma.$disconnect();
     },
   };
 }

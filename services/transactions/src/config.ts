@@ -1,15 +1,5 @@
-import { envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
-import { tryParseXmr } from '@pupero/shared/money';
+import { envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
 import { z } from 'zod';
-
-const xmrSetting = z.string().transform((value, ctx) => {
-  const parsed = tryParseXmr(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.piconero;
-});
 
 export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
@@ -26,8 +16,8 @@ export const configSchema = z.object({
   SERVICE_TOKEN_SECRET: envSecret,
   LOGIN_SERVICE_URL: envUrl,
   MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
-  WITHDRAWAL_FEE_XMR: xmrSetting.default(10_000_000_000n),
-  MIN_WITHDRAWAL_XMR: xmrSetting.default(1_000_000_000n),
+  WITHDRAWAL_FEE_XMR: envXmr.default(10_000_000_000n),
+  MIN_WITHDRAWAL_XMR: envXmr.default(1_000_000_000n),
   TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),
   LOG_LEVEL: logLevel,
 });

@@ -1,4 +1,5 @@
 import { loadConfig } from '@pupero/shared/config';
+import { serve } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import pino from 'pino';
 import { buildApp } from './app.ts';
@@ -14,14 +15,7 @@ const app = buildApp(deps);
 const relay = startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
 await consumeWithdrawalResults(deps, logger);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await relay.stop();
-    await deps.close();
-    process.exit(0);
-  });
-}
-
-await app.listen({ host: config.HOST, port: config.TRANSACTIONS_PORT });
+await serve(app, { host: config.HOST, port: config.TRANSACTIONS_PORT }, async () => {
+  await relay.stop();
+  await deps.close();
+});

@@ -1,15 +1,5 @@
-import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
-import { tryParseXmr } from '@pupero/shared/money';
+import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
 import { z } from 'zod';
-
-const xmrSetting = z.string().transform((value, ctx) => {
-  const parsed = tryParseXmr(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.piconero;
-});
 
 export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
@@ -33,7 +23,7 @@ export const configSchema = z.object({
   MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
   SWEEP_INTERVAL_SECONDS: envInt(1, 86_400).default(30),
   DEPOSIT_CONFIRMATIONS: envInt(1, 1000).default(10),
-  MIN_SWEEP_XMR: xmrSetting.default(100_000_000n),
+  MIN_SWEEP_XMR: envXmr.default(100_000_000n),
   WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
   TRANSACTIONS_SERVICE_URL: envUrl,
   SERVICE_TOKEN_SECRET: envSecret,

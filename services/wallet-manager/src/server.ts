@@ -1,4 +1,5 @@
 import { loadConfig } from '@pupero/shared/config';
+import { serve } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import pino from 'pino';
 import { buildApp } from './app.ts';
@@ -14,14 +15,7 @@ const app = buildApp(deps);
 const stopJobs = startJobs(deps);
 await consumeWithdrawals(deps);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await stopJobs();
-    await deps.close();
-    process.exit(0);
-  });
-}
-
-await app.listen({ host: config.HOST, port: config.WALLET_MANAGER_PORT });
+await serve(app, { host: config.HOST, port: config.WALLET_MANAGER_PORT }, async () => {
+  await stopJobs();
+  await deps.close();
+});

@@ -1,5 +1,7 @@
+export { type AuditEntry, writeAudit } from './audit.ts';
 export { databaseName, mariadbConfig, withDatabase } from './connection.ts';
 export { Prisma } from './generated/client.ts';
 export type { Role as DbRole } from './generated/enums.ts';
 export { createDatabaseIfMissing, defaultMigrationsDir, migrate } from './migrate.ts';
 export { createPrismaClient, type PrismaClient, type PrismaOptions } from './prisma.ts';
+export { answerAfterRace, inTransaction, isCheckFailure, isDuplicateKey } from './transaction.ts';

@@ -1,3 +1,4 @@
+import { type AuditEntry, writeAudit } from '@pupero/shared/db';
 import type { LoginDeps } from '../deps.ts';
 
 export type AuditAction =
@@ -12,21 +13,6 @@ export type AuditAction =
   | 'REFRESH_TOKEN_REUSED'
   | 'ROLE_CHANGED';
 
-export interface AuditEntry {
-  userId?: number | null;
-  actorId?: number | null;
-  ip?: string | null;
-  details?: Record<string, string | number | boolean | null>;
-}
-
 export async function audit(deps: Pick<LoginDeps, 'prisma'>, action: AuditAction, entry: AuditEntry = {}): Promise<void> {
-  await deps.prisma.auditLog.create({
-    data: {
-      action,
-      userId: entry.userId ?? null,
-      actorId: entry.actorId ?? entry.userId ?? null,
-      ip: entry.ip ?? null,
-      ...(entry.details ? { details: entry.details } : {}),
-    },
-  });
+  await writeAudit(deps.prisma, action, entry);
 }

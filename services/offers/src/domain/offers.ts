@@ -1,4 +1,5 @@
 import { type createOfferBody, offerRuleIssues, type updateOfferBody } from '@pupero/shared/contracts';
+import { inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatFiat } from '@pupero/shared/fiat';
 import type { Pool, PoolConnection } from 'mariadb';
@@ -6,7 +7,6 @@ import type { z } from 'zod';
 import type { OffersDeps } from '../deps.ts';
 import { fiatOf, marginOf, methodsOf, OFFER_COLUMNS, type OfferRow, offerViews } from './offer-view.ts';
 import { scaledText } from './price-keys.ts';
-import { inTransaction } from './sql.ts';
 
 type NewOffer = z.output<typeof createOfferBody>;
 type OfferPatch = z.output<typeof updateOfferBody>;

@@ -1,3 +1,4 @@
+import { inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatFiat, tryParseFiat } from '@pupero/shared/fiat';
 import type { Pool } from 'mariadb';
@@ -5,7 +6,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PriceSource } from '../deps.ts';
 import { askFeeds } from './price-feeds.ts';
-import { inTransaction } from './sql.ts';
 
 /** A market price (fiat per XMR, scaled by 10^8) and where it came from. */
 export interface MarketQuote {

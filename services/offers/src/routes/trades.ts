@@ -43,8 +43,13 @@ export function tradeRoutes(app: Server, deps: OffersDeps) {
   app.get('/trades/:id', one, async (request) => tradeView(await visibleTrade(deps, request.params.id, identityOf(request))));
   app.post('/trades/:id/paid', one, async (request) => tradeView(await markPaid(deps, request.params.id, identityOf(request))));
   app.post('/trades/:id/cancel', one, async (request) => tradeView(await cancel(deps, request.params.id, identityOf(request))));
-  app.post('/trades/:id/release', { ...one, schema: { ...one.schema, body: releaseBody.optional().default({}) } }, async (request) =>
-    tradeView(await release(deps, request.params.id, identityOf(request), (request.body as z.infer<typeof releaseBody>).totp, request.ip)),
+  app.post(
+    '/trades/:id/release',
+    { ...one, schema: { ...one.schema, body: releaseBody.nullish().transform((body) => body ?? {}) } },
+    async (request) =>
+      tradeView(
+        await release(deps, request.params.id, identityOf(request), (request.body as z.infer<typeof releaseBody>).totp, request.ip),
+      ),
   );
   app.post('/trades/:id/dispute', { ...one, schema: { ...one.schema, body: disputeBody } }, async (request) =>
     tradeView(await openDispute(deps, request.params.id, identityOf(request), request.body.reason)),

@@ -1,10 +1,10 @@
 import type { WithdrawalRequested, WithdrawalResult } from '@pupero/shared/contracts';
+import { answerAfterRace, inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr, parseXmr } from '@pupero/shared/money';
 import type { PoolConnection } from 'mariadb';
 import type { TransactionsDeps } from '../deps.ts';
 import { ensureAccounts, userAccount } from '../ledger/accounts.ts';
-import { answerAfterRace, inTransaction } from '../ledger/sql.ts';
 import { applyTransfer } from '../ledger/transfer.ts';
 
 export interface WithdrawalRow {

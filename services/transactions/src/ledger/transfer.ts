@@ -1,8 +1,8 @@
+import { answerAfterRace, inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { Pool, PoolConnection } from 'mariadb';
 import { assertCovers, ensureAccounts, lockAccounts } from './accounts.ts';
-import { answerAfterRace, inTransaction } from './sql.ts';
 
 export interface TransferInput {
   key: string;

@@ -1,7 +1,7 @@
 import type { Broker } from '@pupero/shared/amqp';
+import { inTransaction } from '@pupero/shared/db';
 import type { Pool } from 'mariadb';
 import type { Logger } from 'pino';
-import { inTransaction } from '../ledger/sql.ts';
 
 interface OutboxRow {
   id: bigint;

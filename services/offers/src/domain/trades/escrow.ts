@@ -35,18 +35,27 @@ export async function settlePendingEscrows(deps: OffersDeps): Promise<number> {
     `SELECT id, state, resolution, escrow, hold_id AS holdId, buyer_id AS buyerId FROM trades
       WHERE escrow = 'HELD' AND state IN ('COMPLETED', 'CANCELLED', 'RESOLVED') ORDER BY id LIMIT 100`,
   )) as TradeRow[];
-  for (const trade of rows) await settleEscrow(deps, trade);
-  return rows.length + (await releaseOrphanHolds(deps));
+  let settled = 0;
+  for (const trade of rows) {
+    // One trade the ledger refuses must not hold up all the others behind it.
+    try {
+      await settleEscrow(deps, trade);
+      settled += 1;
+    } catch (err) {
+      deps.logger.error({ err, tradeId: trade.id }, 'escrow settlement failed; needs an operator if it persists');
+    }
+  }
+  return settled + (await releaseOrphanHolds(deps));
 }
 
 /**
- * A trade whose hold request failed ambiguously (a timeout, the ledger away) was cancelled, but the
- * hold may exist. Asking again with the same key answers with that hold if it does (then it is
+ * A cancelled trade whose hold was never recorded (the hold request failed ambiguously — a timeout,
+ * the ledger away — or the process died between placing and recording it) may still have a hold. Asking again with the same key answers with that hold if it does (then it is
  * voided); "insufficient funds" can only mean it never existed.
  */
 async function releaseOrphanHolds(deps: OffersDeps): Promise<number> {
   const rows = (await deps.pool.query(
-    "SELECT id, seller_id AS sellerId, amount FROM trades WHERE escrow = 'NONE' AND cancel_reason = 'ESCROW_FAILED' ORDER BY id LIMIT 20",
+    "SELECT id, seller_id AS sellerId, amount FROM trades WHERE escrow = 'NONE' AND state = 'CANCELLED' ORDER BY id LIMIT 20",
   )) as { id: number; sellerId: number; amount: bigint }[];
   for (const trade of rows) {
     try {

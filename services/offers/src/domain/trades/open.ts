@@ -96,7 +96,7 @@ async function holdEscrow(deps: OffersDeps, tradeId: number, sellerId: number, a
       amount: formatXmr(amount),
       reference: `trade:${tradeId}`,
     });
-    await deps.pool.query("UPDATE trades SET hold_id = ?, escrow = 'HELD' WHERE id = ?", [BigInt(hold.id), tradeId]);
+    await deps.pool.query("UPDATE trades SET hold_id = ?, escrow = 'HELD' WHERE id = ? AND escrow = 'NONE'", [BigInt(hold.id), tradeId]);
   } catch (error) {
     if (error instanceof AppError && error.code === 'INSUFFICIENT_FUNDS') {
       await deps.pool.query('DELETE FROM trades WHERE id = ?', [tradeId]);

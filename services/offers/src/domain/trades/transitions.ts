@@ -19,7 +19,7 @@ async function transition(
   extraWhere = '',
   extraValues: unknown[] = [],
 ) {
-  const result = await deps.pool.query(`UPDATE trades SET ${set}, state = ? WHERE id = ? AND state = ?${extraWhere}`, [
+  const result = await deps.pool.query(`UPDATE trades SET ${set}, updated_at = NOW(3), state = ? WHERE id = ? AND state = ?${extraWhere}`, [
     ...values,
     to,
     trade.id,

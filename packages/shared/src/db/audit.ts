@@ -1,0 +1,21 @@
+import type { PrismaClient } from './generated/client.ts';
+
+export interface AuditEntry {
+  userId?: number | null | undefined;
+  actorId?: number | null | undefined;
+  ip?: string | null | undefined;
+  details?: Record<string, string | number | boolean | null> | undefined;
+}
+
+/** One row of the audit log (logins, 2FA changes, withdrawals, admin actions); kept when the user goes. */
+export async function writeAudit(prisma: Pick<PrismaClient, 'auditLog'>, action: string, entry: AuditEntry = {}): Promise<void> {
+  await prisma.auditLog.create({
+    data: {
+      action,
+      userId: entry.userId ?? null,
+      actorId: entry.actorId ?? entry.userId ?? null,
+      ip: entry.ip ?? null,
+      ...(entry.details ? { details: entry.details } : {}),
+    },
+  });
+}
