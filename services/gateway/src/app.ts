@@ -3,6 +3,7 @@ import { AppError } from '@pupero/shared/errors';
 import { createServer, type Server } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import { loggerOptions } from '@pupero/shared/logger';
+import { registerMetrics } from '@pupero/shared/metrics';
 import type { Config } from './config.ts';
 import { gatewayHealthRoute } from './routes/health.ts';
 import { proxyRoutes } from './routes/proxy.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
   });
   const list = upstreams(config);
   gatewayHealthRoute(app, list);
+  registerMetrics(app, 'gateway');
   await proxyRoutes(app, list, deps.tokens, config.UPSTREAM_TIMEOUT_MS);
   return app;
 }

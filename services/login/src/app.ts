@@ -1,5 +1,6 @@
 import { createServer, healthRoute, type Server } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
+import { registerMetrics } from '@pupero/shared/metrics';
 import type { LoginDeps } from './deps.ts';
 import { authRoutes } from './routes/auth.ts';
 import { internalRoutes } from './routes/internal.ts';
@@ -17,5 +18,6 @@ export function buildApp(deps: LoginDeps, options: { logger?: boolean } = {}): S
   twoFactorRoutes(app, deps);
   internalRoutes(app, deps);
   healthRoute(app, { database: () => deps.prisma.$queryRaw`SELECT 1` });
+  registerMetrics(app, 'login');
   return app;
 }

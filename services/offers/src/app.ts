@@ -1,5 +1,6 @@
 import { createServer, healthRoute, type Server } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
+import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import type { OffersDeps } from './deps.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { disputeRoutes } from './routes/disputes.ts';
@@ -22,6 +23,15 @@ export function buildApp(deps: OffersDeps, options: { logger?: boolean } = {}): 
   feedbackRoutes(app, deps);
   disputeRoutes(app, deps);
   userRoutes(app, deps);
+  const metrics = registerMetrics(app, 'offers');
+  const countBy = async (sql: string) => countsByKey(await deps.pool.query(sql));
+  metrics.gauge('pupero_trades', 'Trades by state', () => countBy('SELECT state AS k, COUNT(*) AS n FROM trades GROUP BY state'), 'state');
+  metrics.gauge(
+    'pupero_offers',
+    'Offers by status',
+    () => countBy('SELECT status AS k, COUNT(*) AS n FROM offers GROUP BY status'),
+    'status',
+  );
   healthRoute(app, { database: () => deps.pool.query('SELECT 1') });
   return app;
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
+import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import { z } from 'zod';
 import type { WalletDeps } from './deps.ts';
 import { daemonHeight } from './monero/daemon.ts';
@@ -23,6 +24,20 @@ export function buildApp(deps: WalletDeps, options: { logger?: boolean } = {}): 
   walletRoutes(app, deps);
   adminRoutes(app, deps);
   regtestRoutes(app, deps);
+  const metrics = registerMetrics(app, 'wallet-manager');
+  const countBy = async (sql: string) => countsByKey(await deps.pool.query(sql));
+  metrics.gauge(
+    'pupero_deposits',
+    'Deposits seen on chain, by state',
+    () => countBy('SELECT state AS k, COUNT(*) AS n FROM deposits GROUP BY state'),
+    'state',
+  );
+  metrics.gauge(
+    'pupero_wallet_sends',
+    'Withdrawal sends, by state',
+    () => countBy('SELECT state AS k, COUNT(*) AS n FROM wallet_sends GROUP BY state'),
+    'state',
+  );
   app.get('/healthz', { schema: { response: { 200: healthView, 503: healthView } } }, async (_request, reply) => {
     const [wallet, daemon, database] = await Promise.allSettled([
       deps.wallet.getHeight(),

@@ -34,6 +34,10 @@ describe('wallet manager health', () => {
     assert.deepEqual(body.checks, { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' });
     assert.ok(body.daemonHeight >= 100, `daemon height ${body.daemonHeight}`);
     assert.ok(body.walletHeight > 0);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(metrics.statusCode, 200);
+    assert.match(metrics.body, /^# TYPE pupero_deposits gauge$/m);
+    assert.match(metrics.body, /^# TYPE pupero_wallet_sends gauge$/m);
     await chain.daemon.stop();
     const down = await app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(down.statusCode, 503);

@@ -1,0 +1,62 @@
+import { isIP } from 'node:net';
+import client, { type Counter, type Gauge, Registry } from 'prom-client';
+import { AppError } from '../errors.ts';
+import type { Server } from './create-server.ts';
+
+/** Only Prometheus on the operators' own networks reads /metrics; the public gets a 404. */
+const PRIVATE = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i, /^::ffff:(127|10)\./];
+const isPrivate = (ip: string) => isIP(ip) !== 0 && PRIVATE.some((range) => range.test(ip));
+
+export interface ServiceMetrics {
+  registry: Registry;
+  counter(name: string, help: string, labelNames?: string[]): Counter<string>;
+  /** A gauge read when scraped: one number, or one per value of `label`. */
+  gauge(name: string, help: string, collect: () => Promise<number | Record<string, number>>, label?: string): Gauge<string>;
+}
+
+/**
+ * `GET /metrics` in Prometheus' text format: process metrics, an HTTP latency histogram by route
+ * and status, and whatever counters and gauges the service adds (ledger, deposits, withdrawals,
+ * queue depth). Every series carries `service`.
+ */
+export function registerMetrics(app: Server, service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  client.collectDefaultMetrics({ register: registry });
+  const duration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (request, reply) => {
+    if (!isPrivate(request.socket.remoteAddress ?? '')) throw new AppError('NOT_FOUND', 'Route GET /metrics not found');
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+  return {
+    registry,
+    counter: (name, help, labelNames = []) => new client.Counter({ name, help, labelNames, registers: [registry] }),
+    gauge: (name, help, collect, label) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: label ? [label] : [],
+        registers: [registry],
+        async collect() {
+          const value = await collect();
+          if (typeof value === 'number') this.set(value);
+          else for (const [key, n] of Object.entries(value)) this.set({ [label!]: key }, n);
+        },
+      }),
+  };
+}
+
+/** Rows of `SELECT … AS k, COUNT(*) AS n … GROUP BY …` as a gauge's values. */
+export function countsByKey(rows: { k: string; n: bigint | number }[]): Record<string, number> {
+  return Object.fromEntries(rows.map((row) => [row.k, Number(row.n)]));
+}
