@@ -79,6 +79,27 @@ describe('deposits on a real regtest chain', () => {
     assert.equal(Number(credits.n), 1);
   });
 
+  it('never credits a deposit sent with an unlock time (coins the wallet could not spend)', async () => {
+    const user = await stack.signUp('dl');
+    const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
+    const height = await chain.external.getHeight();
+    // wallet-rpc's own `transfer`: monero-ts 0.11 does not pass unlock_time on.
+    const sent = await chain.external.getRpcConnection()!.sendJsonRequest('transfer', {
+      destinations: [{ address, amount: 2_000_000_000_000 }], // 2 XMR: exact as a JSON number (< 2^53)
+      unlock_time: height + 100_000,
+    });
+    const tx = { getHash: () => sent.result.tx_hash as string };
+    await chain.mine(11);
+    await eventually(
+      async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations >= 10),
+      60,
+      '10 confirmations',
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await depositsOf(user.token)).find((d) => d.txHash === tx.getHash())?.state, 'PENDING');
+    assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '0');
+  });
+
   it('never credits a deposit that a reorg dropped before its confirmations', async () => {
     const user = await stack.signUp('dr');
     const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;

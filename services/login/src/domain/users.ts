@@ -85,15 +85,20 @@ export async function deleteAccount(deps: LoginDeps, userId: number, input: { pa
  * the money would have no owner left to withdraw it or to answer for the trade.
  */
 async function assertNothingOpen(deps: LoginDeps, userId: number) {
-  const [account, trades, withdrawals] = await Promise.all([
+  const [account, trades, withdrawals, deposits] = await Promise.all([
     deps.prisma.account.findUnique({ where: { code: `USER:${userId}` } }),
+    // Open trades, and decided ones whose escrow the ledger has not settled yet.
     deps.prisma.trade.count({
-      where: { OR: [{ buyerId: userId }, { sellerId: userId }], state: { in: ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'DISPUTED'] } },
+      where: {
+        OR: [{ buyerId: userId }, { sellerId: userId }],
+        AND: [{ OR: [{ state: { in: ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'DISPUTED'] } }, { escrow: 'HELD' }] }],
+      },
     }),
     deps.prisma.withdrawal.count({ where: { userId, state: { in: ['PENDING', 'SENDING'] } } }),
+    deps.prisma.deposit.count({ where: { userId, state: 'PENDING' } }),
   ]);
-  if ((account && account.balance !== 0n) || trades > 0 || withdrawals > 0) {
-    throw new AppError('CONFLICT', 'Withdraw your balance and finish your trades and withdrawals before deleting the account');
+  if ((account && account.balance !== 0n) || trades > 0 || withdrawals > 0 || deposits > 0) {
+    throw new AppError('CONFLICT', 'Withdraw your balance and finish your trades, deposits and withdrawals before deleting the account');
   }
 }
 

@@ -62,10 +62,20 @@ export async function scanDeposits(deps: WalletDeps): Promise<{ seen: number; cr
        ON DUPLICATE KEY UPDATE confirmations = VALUES(confirmations), height = VALUES(height), amount = IF(state = 'PENDING', VALUES(amount), amount)`,
       [deposit.txHash, deposit.subaddressIndex, userId, deposit.amount, deposit.height, deposit.confirmations],
     );
-    if (deposit.confirmations >= DEPOSIT_CONFIRMATIONS && deposit.amount >= MIN_SWEEP_XMR && (await creditDeposit(deps, userId, deposit)))
-      credited += 1;
+    const ready = deposit.confirmations >= DEPOSIT_CONFIRMATIONS && deposit.amount >= MIN_SWEEP_XMR;
+    if (ready && (await spendable(deps, deposit.txHash)) && (await creditDeposit(deps, userId, deposit))) credited += 1;
   }
   return { seen: seen.length, credited };
+}
+
+/**
+ * A sender can choose a future unlock time: the coins arrive and confirm, but the wallet cannot
+ * spend them. Only the full transaction says so (the transfer list does not), so it is looked up
+ * once a deposit is otherwise ready; a locked one stays PENDING for an operator to see.
+ */
+async function spendable(deps: WalletDeps, txHash: string): Promise<boolean> {
+  const tx = await deps.wallet.getTx(txHash);
+  return tx !== undefined && !tx.getIsLocked() && (tx.getUnlockTime() ?? 0n) === 0n;
 }
 
 async function creditDeposit(deps: WalletDeps, userId: number, deposit: Seen): Promise<boolean> {

@@ -46,7 +46,17 @@ export async function markPaid(deps: OffersDeps, id: number, identity: AccessIde
   mustBe(trade, identity, 'buyer');
   const now = clock(deps);
   if (trade.state === 'AWAITING_PAYMENT' && trade.paymentDeadline <= now) throw new AppError('CONFLICT', 'The payment window has closed');
-  return transition(deps, trade, 'paid_at = ?', [now], 'AWAITING_PAYMENT', 'PAYMENT_SENT', ' AND payment_deadline > ?', [now]);
+  // Only once the seller's XMR is held in escrow (recorded as HELD) can the buyer pay.
+  return transition(
+    deps,
+    trade,
+    'paid_at = ?',
+    [now],
+    'AWAITING_PAYMENT',
+    'PAYMENT_SENT',
+    " AND payment_deadline > ? AND escrow = 'HELD'",
+    [now],
+  );
 }
 
 /** The seller received the money: the escrow goes to the buyer. TOTP when the seller has 2FA on. */
