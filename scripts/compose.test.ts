@@ -2,6 +2,10 @@
 // the document, turned into `config` (Compose's own parser: interpolation, env files, merge keys,
 // schema), and the normalized output is read back as YAML by Python's PyYAML, which Debian's
 // docker-compose depends on (so no npm dependency is needed). No engine runs here, so nothing starts.
+//
+// Profiles: docker-compose 1.29 accepts `--profile` but its `config` prints every service, profile or
+// not (v2 leaves out the disabled ones). Which services a profile enables is therefore worked out
+// below from each service's `profiles`, by the Compose specification's rule.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,8 @@ const PROD_SECRETS = [
   'WALLET_PASSWORD',
 ];
 const EDGE = ['frontend', 'gateway'];
+/** A value for each production secret, as an operator's environment would hold them. */
+const PROD_SECRET_VALUES = Object.fromEntries(PROD_SECRETS.map((name) => [name, `${name.toLowerCase()}-${'x'.repeat(40)}`]));
 
 interface Port {
   host_ip?: string;
@@ -33,6 +39,9 @@ interface Port {
   target: number;
 }
 interface Service {
+  image?: string;
+  profiles?: string[];
+  entrypoint?: string[];
   build?: { context: string; dockerfile?: string };
   ports?: (string | Port)[];
   depends_on?: Record<string, { condition: string }>;
@@ -54,6 +63,11 @@ function configCommandFromDocs(upPrefix: string): string {
 }
 const DEV_UP = 'docker-compose --env-file Pupero-Assets/.env -f docker-compose.yml up';
 const PROD_UP = 'docker-compose -f docker-compose.prod.yml up';
+const DEV_MONITORING_UP = 'docker-compose --env-file Pupero-Assets/.env -f docker-compose.yml --profile monitoring up';
+const PROD_MONITORING_UP = 'docker-compose -f docker-compose.prod.yml --profile monitoring up';
+const DEV_MATRIX_UP = 'docker-compose --env-file Pupero-Assets/.env -f docker-compose.yml --profile matrix up';
+const MONITORING = ['prometheus', 'grafana'];
+const OPTIONAL = [...MONITORING, 'synapse'];
 
 /** Runs a compose command in the repository with only the given variables in its environment. */
 function compose(command: string, env: Record<string, string> = {}) {
@@ -83,9 +97,22 @@ function portOf(entry: string | Port): Port {
   return { ...(parts.length ? { host_ip: parts.join(':') } : {}), published, target };
 }
 
-function publishedPorts(config: ComposeConfig): Record<string, number[]> {
+/** The `--profile` options of a command line. */
+function profilesOf(command: string): string[] {
+  return [...command.matchAll(/--profile[ =](\S+)/g)].map((m) => m[1]!);
+}
+
+/** The services `up` starts with these profiles enabled: those with no `profiles`, and those with an enabled one. */
+function enabledServices(config: ComposeConfig, profiles: string[]): Record<string, Service> {
   return Object.fromEntries(
-    Object.entries(config.services)
+    Object.entries(config.services).filter(([, s]) => !s.profiles?.length || s.profiles.some((p) => profiles.includes(p))),
+  );
+}
+
+/** Host ports of the services enabled by `profiles` (none: the default `up`). */
+function publishedPorts(config: ComposeConfig, profiles: string[] = []): Record<string, number[]> {
+  return Object.fromEntries(
+    Object.entries(enabledServices(config, profiles))
       .filter(([, s]) => s.ports?.length)
       .map(([name, s]) => [name, (s.ports ?? []).map((p) => portOf(p).published)]),
   );
@@ -102,6 +129,7 @@ const STARTUP_ORDER: Record<string, Service['depends_on']> = {
   'wallet-manager': { migrations: migrated, rabbitmq: healthy, monerod: healthy, 'wallet-rpc': healthy, transactions: healthy },
   gateway: { login: healthy, transactions: healthy, offers: healthy, 'wallet-manager': healthy },
   frontend: { migrations: migrated, gateway: healthy },
+  grafana: { prometheus: { condition: 'service_started' } },
 };
 
 /** Development only: the regtest faucet's wallet RPC, which the wallet manager opens at startup. */
@@ -122,6 +150,15 @@ function assertStartupOrder(config: ComposeConfig, order: Record<string, Service
         .map(([n]) => n),
     ),
   );
+  // Compose refuses a service whose dependency no enabled profile starts.
+  for (const profiles of [[], ['monitoring'], ['matrix']]) {
+    const enabled = enabledServices(config, profiles);
+    for (const [name, service] of Object.entries(enabled)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) {
+        assert.ok(enabled[dependency], `${name} (profiles ${profiles}) depends on ${dependency}, which is enabled too`);
+      }
+    }
+  }
   for (const name of waitedOn) {
     const service = config.services[name]!;
     const dockerfile = service.build?.dockerfile ?? '';
@@ -190,7 +227,7 @@ describe('docker-compose.yml, the development layout, run as docs/operations.md 
 
 describe('docker-compose.prod.yml, the production layout, run as docs/operations.md says', () => {
   const command = configCommandFromDocs(PROD_UP);
-  const secrets = Object.fromEntries(PROD_SECRETS.map((name) => [name, `${name.toLowerCase()}-${'x'.repeat(40)}`]));
+  const secrets = PROD_SECRET_VALUES;
 
   it('is valid for Compose once the secrets are in the environment', () => {
     const result = compose(`${command} -q`, secrets);
@@ -252,5 +289,144 @@ describe('docker-compose.prod.yml, the production layout, run as docs/operations
     assert.equal(services.monerod?.environment?.MONEROD_ARGS, '');
     assert.equal(services.monerod?.environment?.MONERO_NETWORK, 'mainnet');
     assert.equal(services['wallet-manager']?.environment?.MONERO_NETWORK, 'mainnet');
+  });
+});
+
+/** `src:dst[:mode]` bind mounts of a service (Compose prints their sources as absolute paths). */
+function bindMounts(service: Service & { volumes?: string[] }): Record<string, string> {
+  return Object.fromEntries(
+    (service.volumes ?? [])
+      .map((v) => v.split(':'))
+      .filter(([source]) => source?.startsWith('/'))
+      .map(([source, target]) => [target!, source!]),
+  );
+}
+
+/** Runs a service's `entrypoint` (a `/bin/sh -c` script) here, with the environment Compose gives it. */
+function runEntrypoint(service: Service, edit: (script: string) => string = (script) => script) {
+  const [shell, flag, script, ...args] = service.entrypoint ?? [];
+  assert.equal(`${shell} ${flag}`, '/bin/sh -c');
+  // The printed configuration is itself a compose file, so its `$` are escaped as `$$`.
+  const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+  return spawnSync('/bin/sh', ['-c', edit(script!.replaceAll('$$', '$')), ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
+}
+
+describe('the optional profiles, off unless named: monitoring (both layouts) and matrix (development)', () => {
+  const layouts = { development: { up: DEV_UP, env: {} }, production: { up: PROD_UP, env: PROD_SECRET_VALUES } };
+
+  for (const [layout, { up, env }] of Object.entries(layouts)) {
+    it(`${layout}: \`up\` without --profile starts neither Prometheus, Grafana nor Synapse`, () => {
+      const command = configCommandFromDocs(up);
+      assert.deepEqual(profilesOf(command), []);
+      const config = loadConfig(command, env);
+      const enabled = Object.keys(enabledServices(config, []));
+      for (const name of OPTIONAL) assert.ok(!enabled.includes(name), `${name} is not started by default`);
+      assert.deepEqual(config.services.prometheus?.profiles, ['monitoring']);
+      assert.deepEqual(config.services.grafana?.profiles, ['monitoring']);
+      if (layout === 'development') assert.deepEqual(config.services.synapse?.profiles, ['matrix']);
+      else assert.equal(config.services.synapse, undefined, 'no Matrix homeserver in production');
+    });
+  }
+
+  it('development, --profile monitoring as docs/operations.md runs it: Prometheus on 127.0.0.1:9090, Grafana on 127.0.0.1:3000', () => {
+    const command = configCommandFromDocs(DEV_MONITORING_UP);
+    const profiles = profilesOf(command);
+    assert.deepEqual(profiles, ['monitoring']);
+    const config = loadConfig(command);
+    const enabled = enabledServices(config, profiles);
+    assert.ok(enabled.prometheus && enabled.grafana && !enabled.synapse);
+    const ports = publishedPorts(config, profiles);
+    assert.deepEqual(ports.prometheus, [9090]);
+    assert.deepEqual(ports.grafana, [3000]);
+    for (const name of MONITORING) assert.equal(portOf(config.services[name]!.ports![0]!).host_ip, '127.0.0.1', name);
+    assert.equal(config.services.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD, 'pupero-dev-only', 'a development default');
+  });
+
+  it('production, --profile monitoring as docs/operations.md runs it: both on `internal` only, still only 5000 and 8000 published', () => {
+    const command = configCommandFromDocs(PROD_MONITORING_UP);
+    const profiles = profilesOf(command);
+    assert.deepEqual(profiles, ['monitoring']);
+    const config = loadConfig(command, PROD_SECRET_VALUES);
+    const enabled = enabledServices(config, profiles);
+    assert.ok(enabled.prometheus && enabled.grafana);
+    assert.deepEqual(publishedPorts(config, profiles), { frontend: [5000], gateway: [8000] });
+    for (const name of MONITORING) {
+      assert.deepEqual(Object.keys(config.services[name]!.networks ?? {}), ['internal'], name);
+      assert.equal(config.services[name]!.restart, 'unless-stopped', name);
+    }
+  });
+
+  for (const [layout, { up, env }] of Object.entries(layouts)) {
+    it(`${layout}: pinned images, and the mounted configuration files exist`, () => {
+      const config = loadConfig(configCommandFromDocs(up), env);
+      const images = { prometheus: /^prom\/prometheus:v\d+\.\d+\.\d+$/, grafana: /^grafana\/grafana:\d+\.\d+\.\d+$/ };
+      for (const [name, pattern] of Object.entries(images)) assert.match(config.services[name]?.image ?? '', pattern, name);
+      if (layout === 'development') assert.match(config.services.synapse?.image ?? '', /^matrixdotorg\/synapse:v\d+\.\d+\.\d+$/);
+      const mounts = { ...bindMounts(config.services.prometheus!), ...bindMounts(config.services.grafana!) };
+      assert.deepEqual(mounts, {
+        '/etc/prometheus/prometheus.yml': path.join(root, 'compose/monitoring/prometheus.yml'),
+        '/etc/grafana/provisioning': path.join(root, 'compose/monitoring/grafana/provisioning'),
+        '/etc/grafana/dashboards': path.join(root, 'compose/monitoring/grafana/dashboards'),
+      });
+      for (const source of Object.values(mounts)) assert.ok(existsSync(source), source);
+      const home = config.services.grafana?.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+      assert.equal(home, '/etc/grafana/dashboards/pupero.json');
+      assert.ok(existsSync(path.join(root, 'compose/monitoring/grafana/dashboards/pupero.json')));
+    });
+  }
+
+  it("production Grafana requires GRAFANA_ADMIN_PASSWORD: without it Grafana stops, naming it (the rest of the stack doesn't need it)", () => {
+    // Compose checks ${VAR:?} in every service, whatever the profiles, so a `:?` in the file would make
+    // the Grafana password a secret of every deployment; the container's shell checks it instead.
+    const command = configCommandFromDocs(PROD_MONITORING_UP);
+    const without = loadConfig(command, PROD_SECRET_VALUES).services.grafana!;
+    assert.equal(without.environment?.GF_SECURITY_ADMIN_PASSWORD, undefined, 'no default password');
+    assert.match(without.entrypoint?.[2] ?? '', /exec \/run\.sh$/, "ends in the image's own entrypoint");
+    const refused = runEntrypoint(without);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /GRAFANA_ADMIN_PASSWORD: set GRAFANA_ADMIN_PASSWORD\b/);
+
+    const password = `grafana-${'y'.repeat(40)}`;
+    const withIt = loadConfig(command, { ...PROD_SECRET_VALUES, GRAFANA_ADMIN_PASSWORD: password }).services.grafana!;
+    const started = runEntrypoint(withIt, (script) => script.replace(/exec \/run\.sh$/, 'exec env'));
+    assert.equal(started.status, 0, started.stderr);
+    const seen = parseEnv(started.stdout);
+    assert.equal(seen.GF_SECURITY_ADMIN_PASSWORD, password, "Grafana's admin password");
+    assert.equal(seen.GRAFANA_ADMIN_PASSWORD, undefined);
+  });
+
+  it('development, --profile matrix as docs/operations.md runs it: Synapse on 127.0.0.1:8008, its configuration generated on first start', () => {
+    const command = configCommandFromDocs(DEV_MATRIX_UP);
+    const profiles = profilesOf(command);
+    assert.deepEqual(profiles, ['matrix']);
+    const config = loadConfig(command);
+    const enabled = enabledServices(config, profiles);
+    assert.ok(enabled.synapse && !enabled.prometheus && !enabled.grafana);
+    assert.deepEqual(publishedPorts(config, profiles).synapse, [8008]);
+    assert.equal(portOf(config.services.synapse!.ports![0]!).host_ip, '127.0.0.1');
+    const synapse = config.services.synapse!;
+    assert.equal(synapse.environment?.SYNAPSE_REPORT_STATS, 'no');
+    assert.equal(synapse.environment?.SYNAPSE_SERVER_NAME, 'localhost');
+
+    // The entrypoint against a stand-in for the image's /start.py: `generate` once, then run, every time.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pupero-synapse-'));
+    try {
+      const startPy = path.join(scratch, 'start.py');
+      writeFileSync(startPy, `#!/bin/sh\necho "start.py [$*]"\n[ "$1" = generate ] && touch ${scratch}/homeserver.yaml\nexit 0\n`, {
+        mode: 0o755,
+      });
+      const edit = (script: string) =>
+        script.replaceAll('/data/homeserver.yaml', path.join(scratch, 'homeserver.yaml')).replaceAll('/start.py', startPy);
+      const first = runEntrypoint(synapse, edit);
+      assert.equal(first.status, 0, first.stderr);
+      assert.deepEqual(first.stdout.trim().split('\n'), ['start.py [generate]', 'start.py []']);
+      const second = runEntrypoint(synapse, edit);
+      assert.deepEqual(second.stdout.trim().split('\n'), ['start.py []']);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

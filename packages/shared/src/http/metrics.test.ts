@@ -19,6 +19,15 @@ describe('/metrics', () => {
     assert.match(local.body, /^process_cpu_seconds_total\{service="demo"\} /m);
     const outside = await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '8.8.8.8' });
     assert.equal(outside.statusCode, 404, 'not for the public');
+    const mapped = await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '::ffff:192.168.1.9' });
+    assert.equal(mapped.statusCode, 200, 'an IPv4-mapped private address');
+    const proxied = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.0.0.2',
+      headers: { 'x-forwarded-for': '8.8.8.8' },
+    });
+    assert.equal(proxied.statusCode, 404, 'not through a proxy');
     await app.close();
   });
 });

@@ -3,9 +3,16 @@ import client, { type Counter, type Gauge, Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
 import type { Server } from './create-server.ts';
 
-/** Only Prometheus on the operators' own networks reads /metrics; the public gets a 404. */
-const PRIVATE = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i, /^::ffff:(127|10)\./];
-const isPrivate = (ip: string) => isIP(ip) !== 0 && PRIVATE.some((range) => range.test(ip));
+/**
+ * Only Prometheus on the operators' own networks reads /metrics; the public gets a 404. A request
+ * that came through a proxy (it carries X-Forwarded-For) is refused too: a proxy on a private
+ * address must not pass the public through.
+ */
+const PRIVATE = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i];
+const isPrivate = (ip: string) => {
+  const address = ip.replace(/^::ffff:/i, '');
+  return isIP(address) !== 0 && PRIVATE.some((range) => range.test(address));
+};
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -35,7 +42,8 @@ export function registerMetrics(app: Server, service: string): ServiceMetrics {
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (request, reply) => {
-    if (!isPrivate(request.socket.remoteAddress ?? '')) throw new AppError('NOT_FOUND', 'Route GET /metrics not found');
+    const proxied = request.headers['x-forwarded-for'] !== undefined;
+    if (proxied || !isPrivate(request.socket.remoteAddress ?? '')) throw new AppError('NOT_FOUND', 'Route GET /metrics not found');
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
   return {
