@@ -16,13 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@pupero/shared/config';
-import { buildApp as buildGateway } from '../services/gateway/src/app.ts';
-import { configSchema as gatewayConfig } from '../services/gateway/src/config.ts';
-import { buildApp as buildLogin } from '../services/login/src/app.ts';
-import { buildApp as buildOffers } from '../services/offers/src/app.ts';
-import { type OffersStack, startOffersStack } from '../services/offers/test/helpers.ts';
-import { buildApp as buildTransactions } from '../services/transactions/src/app.ts';
+import { type OffersStack, serviceApps, startOffersStack } from '../services/offers/test/helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -227,23 +221,7 @@ describe('the Grafana dashboard (compose/monitoring/grafana/dashboards/pupero.js
 
   before(async () => {
     stack = await startOffersStack();
-    const gateway = await buildGateway(
-      {
-        config: loadConfig(gatewayConfig, {
-          LOGIN_SERVICE_URL: stack.login.url,
-          JWT_SECRET: stack.login.deps.config.JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        }),
-        tokens: stack.deps.tokens,
-      },
-      { logger: false },
-    );
-    const apps = {
-      login: buildLogin(stack.login.deps, { logger: false }),
-      gateway,
-      transactions: buildTransactions(stack.deps, { logger: false }),
-      offers: buildOffers(stack.offers, { logger: false }),
-    };
+    const apps = await serviceApps(stack);
     for (const [name, app] of Object.entries(apps)) {
       try {
         await app.inject({ method: 'GET', url: '/healthz' }); // one request, so the histogram has samples and labels

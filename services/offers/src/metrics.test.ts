@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '@pupero/shared/config';
-import { buildApp as buildGateway } from '../../gateway/src/app.ts';
-import { configSchema as gatewayConfig } from '../../gateway/src/config.ts';
-import { buildApp as buildLogin } from '../../login/src/app.ts';
-import { buildApp as buildTransactions } from '../../transactions/src/app.ts';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
-import { buildApp as buildOffers } from './app.ts';
+import { type OffersStack, serviceApps, startOffersStack } from '../test/helpers.ts';
 
 /** Each service's /metrics (the wallet manager's is checked in its health test, beside a chain). */
 describe('/metrics of login, gateway, transactions and offers', () => {
@@ -17,23 +11,7 @@ describe('/metrics of login, gateway, transactions and offers', () => {
   after(() => stack.close());
 
   it('answers in Prometheus text format with the series the dashboard reads', async () => {
-    const gateway = await buildGateway(
-      {
-        config: loadConfig(gatewayConfig, {
-          LOGIN_SERVICE_URL: stack.login.url,
-          JWT_SECRET: stack.login.deps.config.JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        }),
-        tokens: stack.deps.tokens,
-      },
-      { logger: false },
-    );
-    const apps = {
-      login: buildLogin(stack.login.deps, { logger: false }),
-      gateway,
-      transactions: buildTransactions(stack.deps, { logger: false }),
-      offers: buildOffers(stack.offers, { logger: false }),
-    };
+    const apps = await serviceApps(stack);
     const expected: Record<string, RegExp[]> = {
       login: [],
       gateway: [],

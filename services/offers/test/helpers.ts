@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
 import pino from 'pino';
+import { buildApp as buildGateway } from '../../gateway/src/app.ts';
+import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
+import { buildApp as buildLogin } from '../../login/src/app.ts';
+import { buildApp as buildTransactions } from '../../transactions/src/app.ts';
 import { type LedgerStack, startLedgerStack } from '../../transactions/test/helpers.ts';
 import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
@@ -45,4 +49,22 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
     },
   });
   return Object.assign(ledger, { offers: offers!, offersUrl });
+}
+
+/**
+ * The login, gateway, transactions and offers apps built on the stack's own dependencies (not
+ * listening): for checks that `inject` into each service, such as its /metrics.
+ */
+export async function serviceApps(stack: OffersStack) {
+  const gatewayConfig = loadConfig(gatewayConfigSchema, {
+    LOGIN_SERVICE_URL: stack.login.url,
+    JWT_SECRET: stack.login.deps.config.JWT_SECRET,
+    LOG_LEVEL: 'silent',
+  });
+  return {
+    login: buildLogin(stack.login.deps, { logger: false }),
+    gateway: await buildGateway({ config: gatewayConfig, tokens: stack.deps.tokens }, { logger: false }),
+    transactions: buildTransactions(stack.deps, { logger: false }),
+    offers: buildApp(stack.offers, { logger: false }),
+  };
 }

@@ -1,7 +1,8 @@
 import { AppError } from '@pupero/shared/errors';
-import { fiatFor, formatFiat, tryParseFiat, tryParseMargin, withMargin } from '@pupero/shared/fiat';
+import { fiatFor, formatFiat, withMargin } from '@pupero/shared/fiat';
 import { formatXmr } from '@pupero/shared/money';
 import { clock, type OffersDeps } from '../../deps.ts';
+import { fiatOf, marginOf } from '../offer-view.ts';
 import { findTrade, type TradeRow } from './records.ts';
 
 interface OfferRow {
@@ -19,16 +20,10 @@ interface OfferRow {
   methods: string | null;
 }
 
-const decimal = (value: string, parse: typeof tryParseFiat) => {
-  const parsed = parse(value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
-  if (!parsed.ok) throw new Error(`unreadable decimal ${value}`);
-  return parsed.scaled;
-};
-
 /** The price the trade locks: the offer's fixed price, or the market price now with the offer's margin. */
 async function lockedPrice(deps: OffersDeps, offer: OfferRow): Promise<bigint> {
-  if (offer.priceType === 'FIXED') return decimal(offer.fixedPrice!, tryParseFiat);
-  return withMargin(await deps.prices.priceOf(offer.fiatCurrency), decimal(offer.marginPercent!, tryParseMargin));
+  if (offer.priceType === 'FIXED') return fiatOf(offer.fixedPrice!);
+  return withMargin(await deps.prices.priceOf(offer.fiatCurrency), marginOf(offer.marginPercent!));
 }
 
 async function activeOffer(deps: OffersDeps, offerId: number): Promise<OfferRow> {

@@ -1,9 +1,10 @@
 import { AppError } from '@pupero/shared/errors';
-import { formatFiat, tryParseFiat } from '@pupero/shared/fiat';
+import { formatFiat } from '@pupero/shared/fiat';
 import type { AccessIdentity } from '@pupero/shared/jwt';
 import { formatXmr } from '@pupero/shared/money';
 import type { PoolConnection } from 'mariadb';
 import type { OffersDeps } from '../../deps.ts';
+import { fiatOf } from '../offer-view.ts';
 
 export type TradeState = 'AWAITING_PAYMENT' | 'PAYMENT_SENT' | 'COMPLETED' | 'CANCELLED' | 'DISPUTED' | 'RESOLVED';
 
@@ -56,10 +57,7 @@ export async function visibleTrade(deps: OffersDeps, id: number, identity: Acces
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const fiat = (decimal: string) => {
-  const parsed = tryParseFiat(decimal.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
-  return parsed.ok ? formatFiat(parsed.scaled) : decimal;
-};
+const fiat = (decimal: string) => formatFiat(fiatOf(decimal));
 
 export function tradeView(t: TradeRow) {
   return {
