@@ -4,4 +4,4 @@ export { Prisma } from './generated/client.ts';
 export type { Role as DbRole } from './generated/enums.ts';
 export { createDatabaseIfMissing, defaultMigrationsDir, migrate } from './migrate.ts';
 export { createPrismaClient, type PrismaClient, type PrismaOptions } from './prisma.ts';
-export { answerAfterRace, inTransaction, isCheckFailure, isDuplicateKey } from './transaction.ts';
+export { answerAfterRace, inTransaction, isCheckFailure, isDuplicateKey, queryRetrying } from './transaction.ts';

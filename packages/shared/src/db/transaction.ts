@@ -31,6 +31,21 @@ export async function inTransaction<T>(pool: Pool, work: (conn: PoolConnection) 
 }
 
 /**
+ * One statement outside a transaction, again after a deadlock: two single-row UPDATEs of the same
+ * row that both touch a secondary index can deadlock in InnoDB, and the loser is simply run again.
+ */
+export async function queryRetrying<T = any>(pool: Pool, sql: string, values: unknown[] = [], attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await pool.query(sql, values)) as T;
+    } catch (error) {
+      if (!RETRYABLE.has((error as { errno?: number }).errno ?? 0) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/**
  * After a failed money transaction: two requests with one idempotency key can race past the first
  * lookup, and the unique key stops the second, which then answers with the first one's result
  * (`lookup`). A CHECK constraint failing means an overdraft got past the application's own check

@@ -1,3 +1,4 @@
+import { queryRetrying } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { OffersDeps } from '../../deps.ts';
@@ -23,7 +24,7 @@ export async function settleEscrow(deps: OffersDeps, trade: TradeRow): Promise<v
   } else {
     await deps.transactions('POST', `/holds/${trade.holdId}/void`);
   }
-  await deps.pool.query("UPDATE trades SET escrow = ? WHERE id = ? AND escrow = 'HELD'", [
+  await queryRetrying(deps.pool, "UPDATE trades SET escrow = ? WHERE id = ? AND escrow = 'HELD'", [
     outcome === 'post' ? 'POSTED' : 'VOIDED',
     trade.id,
   ]);
@@ -68,7 +69,7 @@ async function releaseOrphanHolds(deps: OffersDeps): Promise<number> {
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'INSUFFICIENT_FUNDS')) throw error;
     }
-    await deps.pool.query("UPDATE trades SET escrow = 'VOIDED' WHERE id = ? AND escrow = 'NONE'", [trade.id]);
+    await queryRetrying(deps.pool, "UPDATE trades SET escrow = 'VOIDED' WHERE id = ? AND escrow = 'NONE'", [trade.id]);
   }
   return rows.length;
 }

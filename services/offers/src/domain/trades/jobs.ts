@@ -1,3 +1,4 @@
+import { queryRetrying } from '@pupero/shared/db';
 import { clock, type OffersDeps } from '../../deps.ts';
 import { settlePendingEscrows } from './escrow.ts';
 
@@ -7,12 +8,14 @@ import { settlePendingEscrows } from './escrow.ts';
  */
 export async function runTradeJobs(deps: OffersDeps): Promise<{ expired: number; disputed: number; settled: number }> {
   const now = clock(deps);
-  const expired = await deps.pool.query(
+  const expired = await queryRetrying(
+    deps.pool,
     "UPDATE trades SET state = 'CANCELLED', cancel_reason = 'PAYMENT_WINDOW_EXPIRED', cancelled_at = ? WHERE state = 'AWAITING_PAYMENT' AND payment_deadline <= ?",
     [now, now],
   );
   const unanswered = new Date(now.getTime() - deps.config.SELLER_RESPONSE_MINUTES * 60_000);
-  const disputed = await deps.pool.query(
+  const disputed = await queryRetrying(
+    deps.pool,
     "UPDATE trades SET state = 'DISPUTED', disputed_at = ?, dispute_reason = 'The seller did not answer in time' WHERE state = 'PAYMENT_SENT' AND paid_at <= ?",
     [now, unanswered],
   );

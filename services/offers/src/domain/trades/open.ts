@@ -1,3 +1,4 @@
+import { queryRetrying } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { fiatFor, formatFiat, withMargin } from '@pupero/shared/fiat';
 import { formatXmr } from '@pupero/shared/money';
@@ -91,7 +92,10 @@ async function holdEscrow(deps: OffersDeps, tradeId: number, sellerId: number, a
       amount: formatXmr(amount),
       reference: `trade:${tradeId}`,
     });
-    await deps.pool.query("UPDATE trades SET hold_id = ?, escrow = 'HELD' WHERE id = ? AND escrow = 'NONE'", [BigInt(hold.id), tradeId]);
+    await queryRetrying(deps.pool, "UPDATE trades SET hold_id = ?, escrow = 'HELD' WHERE id = ? AND escrow = 'NONE'", [
+      BigInt(hold.id),
+      tradeId,
+    ]);
   } catch (error) {
     if (error instanceof AppError && error.code === 'INSUFFICIENT_FUNDS') {
       await deps.pool.query('DELETE FROM trades WHERE id = ?', [tradeId]);
@@ -99,10 +103,11 @@ async function holdEscrow(deps: OffersDeps, tradeId: number, sellerId: number, a
     }
     // The ledger may or may not have placed the hold: cancel the trade; a retry of the same key
     // by the settlement job finds (and voids) a hold that did get placed.
-    await deps.pool.query("UPDATE trades SET state = 'CANCELLED', cancel_reason = 'ESCROW_FAILED', cancelled_at = ? WHERE id = ?", [
-      clock(deps),
-      tradeId,
-    ]);
+    await queryRetrying(
+      deps.pool,
+      "UPDATE trades SET state = 'CANCELLED', cancel_reason = 'ESCROW_FAILED', cancelled_at = ? WHERE id = ?",
+      [clock(deps), tradeId],
+    );
     throw error;
   }
 }

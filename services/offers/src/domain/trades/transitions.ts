@@ -1,3 +1,4 @@
+import { queryRetrying } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import type { AccessIdentity } from '@pupero/shared/jwt';
 import { clock, type OffersDeps } from '../../deps.ts';
@@ -19,13 +20,11 @@ async function transition(
   extraWhere = '',
   extraValues: unknown[] = [],
 ) {
-  const result = await deps.pool.query(`UPDATE trades SET ${set}, updated_at = NOW(3), state = ? WHERE id = ? AND state = ?${extraWhere}`, [
-    ...values,
-    to,
-    trade.id,
-    from,
-    ...extraValues,
-  ]);
+  const result = await queryRetrying(
+    deps.pool,
+    `UPDATE trades SET ${set}, updated_at = NOW(3), state = ? WHERE id = ? AND state = ?${extraWhere}`,
+    [...values, to, trade.id, from, ...extraValues],
+  );
   const after = (await findTrade(deps.pool, trade.id))!;
   if (result.affectedRows !== 1 && after.state !== to)
     throw new AppError('CONFLICT', `The trade is ${after.state.toLowerCase().replaceAll('_', ' ')}`);
