@@ -21,13 +21,13 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
+  freePort,
   holdBrokerLock,
   runOnServer,
   TEST_DATABASE_PREFIX,
@@ -279,17 +279,6 @@ function assertProductionDependenciesOnly(appDir: string, forbidden: string[]) {
       `${name} is a devDependency and must not be in the image`,
     );
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The image's USER: an unprivileged account here too (nobody when this test runs as root). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tryParseXmr } from './money.ts';
+import { xmrAmount } from './money.ts';
 
 /** Raised at startup when the environment does not fit the service's schema; lists every bad variable. */
 export class ConfigError extends Error {
@@ -52,12 +52,5 @@ export const envTrustProxy = z
   .trim()
   .transform((v): string | false => (v === '' || v === 'false' ? false : v));
 
-/** A decimal XMR amount ("0.01") as bigint piconero. */
-export const envXmr = z.string().transform((value, ctx) => {
-  const parsed = tryParseXmr(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
-    return z.NEVER;
-  }
-  return parsed.piconero;
-});
+/** A decimal XMR amount ("0.01") as bigint piconero: the same rules as on the wire. */
+export const envXmr = xmrAmount;

@@ -1,4 +1,5 @@
 import { envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
+import { moneroNetwork } from '@pupero/shared/monero';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -15,7 +16,7 @@ export const configSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
   SERVICE_TOKEN_SECRET: envSecret,
   LOGIN_SERVICE_URL: envUrl,
-  MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
+  MONERO_NETWORK: moneroNetwork.default('mainnet'),
   WITHDRAWAL_FEE_XMR: envXmr.default(10_000_000_000n),
   MIN_WITHDRAWAL_XMR: envXmr.default(1_000_000_000n),
   TRUST_PROXY: envTrustProxy.default('loopback,uniquelocal'),

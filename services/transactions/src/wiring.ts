@@ -2,21 +2,13 @@ import { connectBroker } from '@pupero/shared/amqp';
 import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
 import { createSigningKey } from '@pupero/shared/jwt';
+import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import mariadb from 'mariadb';
-import moneroTs from 'monero-ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { TransactionsDeps } from './deps.ts';
 import { ledgerPoolOptions } from './ledger/sql.ts';
-
-const networkTypes = {
-  mainnet: moneroTs.MoneroNetworkType.MAINNET,
-  testnet: moneroTs.MoneroNetworkType.TESTNET,
-  stagenet: moneroTs.MoneroNetworkType.STAGENET,
-  // Regtest addresses use mainnet prefixes.
-  regtest: moneroTs.MoneroNetworkType.MAINNET,
-} as const;
 
 /** Builds the service's dependencies from its config (used by server.ts and by tests alike). */
 export async function createDeps(config: Config, logger: Logger): Promise<TransactionsDeps & { close(): Promise<void> }> {
@@ -26,7 +18,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Transa
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
-  const networkType = networkTypes[config.MONERO_NETWORK];
   return {
     config,
     pool,
@@ -39,12 +30,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Transa
       callee: 'login',
       serviceToken: createServiceTokenSigner(serviceKey, 'transactions'),
     }),
-    isValidAddress: (address) => moneroTs.MoneroUtils.isValidAddress(address, networkType),
+    isValidAddress: addressValidator(config.MONERO_NETWORK),
     async close() {
       await broker.close();
       await pool.end();
       await prisma.$disconnect();
-      await moneroTs.LibraryUtils.terminateWorker();
+      await stopMoneroWorker();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
+import { moneroNetwork } from '@pupero/shared/monero';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -20,7 +21,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .default('pupero-platform'),
   WALLET_PASSWORD: z.string().min(1),
-  MONERO_NETWORK: z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']).default('mainnet'),
+  MONERO_NETWORK: moneroNetwork.default('mainnet'),
   SWEEP_INTERVAL_SECONDS: envInt(1, 86_400).default(30),
   DEPOSIT_CONFIRMATIONS: envInt(1, 1000).default(10),
   MIN_SWEEP_XMR: envXmr.default(100_000_000n),

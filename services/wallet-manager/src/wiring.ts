@@ -2,21 +2,13 @@ import { connectBroker } from '@pupero/shared/amqp';
 import { mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
 import { createSigningKey } from '@pupero/shared/jwt';
+import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import mariadb from 'mariadb';
-import moneroTs from 'monero-ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { WalletDeps } from './deps.ts';
 import { openPlatformWallet, type Wallet } from './monero/wallet.ts';
-
-const networkTypes = {
-  mainnet: moneroTs.MoneroNetworkType.MAINNET,
-  testnet: moneroTs.MoneroNetworkType.TESTNET,
-  stagenet: moneroTs.MoneroNetworkType.STAGENET,
-  // Regtest addresses use mainnet prefixes.
-  regtest: moneroTs.MoneroNetworkType.MAINNET,
-} as const;
 
 /**
  * A lost or swapped wallet file would otherwise be replaced by a new wallet in silence, and every
@@ -61,7 +53,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
   await assertWalletOwnsDepositAddresses(pool, wallet);
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
   const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
-  const networkType = networkTypes[config.MONERO_NETWORK];
   return {
     config,
     pool,
@@ -76,13 +67,13 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
       callee: 'transactions',
       serviceToken: createServiceTokenSigner(serviceKey, 'wallet-manager'),
     }),
-    isValidAddress: (address) => moneroTs.MoneroUtils.isValidAddress(address, networkType),
+    isValidAddress: addressValidator(config.MONERO_NETWORK),
     async close() {
       await broker.close();
       await pool.end();
       await wallet.close(true).catch(() => undefined);
       await faucet?.close(true).catch(() => undefined);
-      await moneroTs.LibraryUtils.terminateWorker();
+      await stopMoneroWorker();
     },
   };
 }

@@ -1,40 +1,20 @@
 import { queryRetrying } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
-import { fiatFor, formatFiat, withMargin } from '@pupero/shared/fiat';
+import { fiatFor, formatFiat } from '@pupero/shared/fiat';
 import { formatXmr } from '@pupero/shared/money';
 import { clock, type OffersDeps } from '../../deps.ts';
-import { fiatOf, marginOf } from '../offer-view.ts';
+import { effectivePrice, type OfferRow } from '../offer-view.ts';
+import { findOfferRow } from '../offers.ts';
 import { findTrade, type TradeRow } from './records.ts';
-
-interface OfferRow {
-  id: number;
-  ownerId: number;
-  side: 'BUY' | 'SELL';
-  fiatCurrency: string;
-  priceType: 'FIXED' | 'MARKET';
-  fixedPrice: string | null;
-  marginPercent: string | null;
-  minAmount: bigint;
-  maxAmount: bigint;
-  paymentWindowMinutes: number;
-  status: string;
-  methods: string | null;
-}
 
 /** The price the trade locks: the offer's fixed price, or the market price now with the offer's margin. */
 async function lockedPrice(deps: OffersDeps, offer: OfferRow): Promise<bigint> {
-  if (offer.priceType === 'FIXED') return fiatOf(offer.fixedPrice!);
-  return withMargin(await deps.prices.priceOf(offer.fiatCurrency), marginOf(offer.marginPercent!));
+  const market = offer.priceType === 'MARKET' ? await deps.prices.priceOf(offer.fiatCurrency) : undefined;
+  return effectivePrice(offer, market)!;
 }
 
 async function activeOffer(deps: OffersDeps, offerId: number): Promise<OfferRow> {
-  const [offer] = (await deps.pool.query(
-    `SELECT o.id, o.owner_id AS ownerId, o.side, o.fiat_currency AS fiatCurrency, o.price_type AS priceType, CAST(o.fixed_price AS CHAR) AS fixedPrice,
-            CAST(o.margin_percent AS CHAR) AS marginPercent, o.min_amount AS minAmount, o.max_amount AS maxAmount,
-            o.payment_window_minutes AS paymentWindowMinutes, o.status, GROUP_CONCAT(m.method) AS methods
-       FROM offers o LEFT JOIN offer_payment_methods m ON m.offer_id = o.id WHERE o.id = ? GROUP BY o.id`,
-    [offerId],
-  )) as OfferRow[];
+  const offer = await findOfferRow(deps.pool, offerId);
   if (!offer) throw new AppError('NOT_FOUND', 'No such offer');
   if (offer.status !== 'ACTIVE') throw new AppError('CONFLICT', 'This offer is not active');
   return offer;
