@@ -36,6 +36,7 @@ import {
   testSecret,
   testServerUrl,
 } from '@pupero/shared/testing';
+import { startRegtestDaemon, startWalletRpc } from '../services/wallet-manager/src/regtest/launch.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BASE_IMAGE = 'node:24-bookworm-slim';
@@ -44,6 +45,8 @@ const BASE_IMAGE = 'node:24-bookworm-slim';
 const serviceImages = {
   login: { package: '@pupero/login', portVariable: 'LOGIN_PORT' },
   transactions: { package: '@pupero/transactions', portVariable: 'TRANSACTIONS_PORT' },
+  'wallet-manager': { package: '@pupero/wallet-manager', portVariable: 'WALLET_MANAGER_PORT' },
+  offers: { package: '@pupero/offers', portVariable: 'OFFERS_PORT' },
   gateway: { package: '@pupero/gateway', portVariable: 'GATEWAY_PORT' },
 } as const;
 
@@ -406,54 +409,83 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     assert.equal(Number(rows[0]?.n), migrations.length);
   });
 
-  it('starts login, transactions and gateway from their images; each is healthy, and so is the gateway over both', async () => {
-    const [login, transactions, gateway] = ['login', 'transactions', 'gateway'].map((s) => {
-      const image = images.get(s);
-      assert.ok(image, `the ${s} image was built`);
-      return image;
-    });
+  it('starts login, transactions, the wallet manager (beside a regtest chain), offers and the gateway from their images, all healthy', async () => {
+    const built = Object.fromEntries(
+      Object.keys(serviceImages).map((s) => {
+        const image = images.get(s);
+        assert.ok(image, `the ${s} image was built`);
+        return [s, image];
+      }),
+    ) as Record<keyof typeof serviceImages, Image>;
     const db: TestDatabase = await createTestDatabase();
     cleanups.push(() => db.drop());
     const releaseBroker = await holdBrokerLock();
     cleanups.push(releaseBroker);
+    const chain = await startMoneroBeside(path.join(scratch, 'regtest'));
+    cleanups.push(chain.stop);
     const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
-    const common = { ...secrets, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+    const common = { ...secrets, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: db.url };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
     cleanups.push(() => deleteQueues(Object.values(queues)));
-    const ports = { login: await freePort(), transactions: await freePort(), gateway: await freePort() };
-    const urls = { login: `http://127.0.0.1:${ports.login}`, transactions: `http://127.0.0.1:${ports.transactions}` };
-    const running: { container: Container; image: Image; env: Record<string, string> }[] = [];
-    const start = async (image: Image, env: Record<string, string>, port: number) => {
-      const container = startContainer(image, env);
-      running.push({ container, image, env });
-      cleanups.push(() => container.child.exitCode === null && container.child.kill('SIGKILL'));
-      return { body: await waitHealthy(container, `http://127.0.0.1:${port}/healthz`), container };
+    const ports = Object.fromEntries(await Promise.all(Object.keys(serviceImages).map(async (s) => [s, await freePort()])));
+    const url = (service: string) => `http://127.0.0.1:${ports[service]}`;
+    const broker = { ...queues, RABBITMQ_URL: testBrokerUrl() };
+    const environments: Record<keyof typeof serviceImages, Record<string, string>> = {
+      login: { ...common, LOGIN_PORT: String(ports.login) },
+      transactions: {
+        ...common,
+        ...broker,
+        LOGIN_SERVICE_URL: url('login'),
+        MONERO_NETWORK: 'regtest',
+        TRANSACTIONS_PORT: String(ports.transactions),
+      },
+      'wallet-manager': {
+        ...common,
+        ...broker,
+        TRANSACTIONS_SERVICE_URL: url('transactions'),
+        WALLET_RPC_URL: chain.walletRpcUrl,
+        MONEROD_RPC_URL: chain.daemonUrl,
+        MONERO_RPC_USER: chain.user,
+        MONERO_RPC_PASSWORD: chain.password,
+        WALLET_PASSWORD: 'image-test-wallet',
+        MONERO_NETWORK: 'regtest',
+        WALLET_MANAGER_PORT: String(ports['wallet-manager']),
+      },
+      offers: {
+        ...common,
+        LOGIN_SERVICE_URL: url('login'),
+        TRANSACTIONS_SERVICE_URL: url('transactions'),
+        OFFERS_PORT: String(ports.offers),
+      },
+      gateway: {
+        ...secrets,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        LOGIN_SERVICE_URL: url('login'),
+        TRANSACTIONS_SERVICE_URL: url('transactions'),
+        OFFERS_SERVICE_URL: url('offers'),
+        WALLET_MANAGER_SERVICE_URL: url('wallet-manager'),
+        GATEWAY_PORT: String(ports.gateway),
+      },
+    };
+    const expectedChecks: Record<keyof typeof serviceImages, Record<string, string>> = {
+      login: { database: 'ok' },
+      transactions: { database: 'ok', rabbitmq: 'ok' },
+      'wallet-manager': { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' },
+      offers: { database: 'ok' },
+      gateway: { login: 'ok', transactions: 'ok', offers: 'ok', 'wallet-manager': 'ok' },
     };
 
-    const loginEnv = { ...common, DATABASE_URL: db.url, LOGIN_PORT: String(ports.login) };
-    assert.deepEqual((await start(login!, loginEnv, ports.login)).body, { status: 'ok', checks: { database: 'ok' } });
-    const transactionsEnv = {
-      ...common,
-      ...queues,
-      DATABASE_URL: db.url,
-      RABBITMQ_URL: testBrokerUrl(),
-      LOGIN_SERVICE_URL: urls.login,
-      MONERO_NETWORK: 'regtest',
-      TRANSACTIONS_PORT: String(ports.transactions),
-    };
-    const ledger = await start(transactions!, transactionsEnv, ports.transactions);
-    assert.deepEqual(ledger.body, { status: 'ok', checks: { database: 'ok', rabbitmq: 'ok' } });
-    const gatewayEnv = {
-      ...common,
-      LOGIN_SERVICE_URL: urls.login,
-      TRANSACTIONS_SERVICE_URL: urls.transactions,
-      GATEWAY_PORT: String(ports.gateway),
-    };
-    assert.deepEqual((await start(gateway!, gatewayEnv, ports.gateway)).body, {
-      status: 'ok',
-      checks: { login: 'ok', transactions: 'ok' },
-    });
+    const running: { container: Container; image: Image; env: Record<string, string> }[] = [];
+    // In dependency order, as Compose starts them: each waits for the health of those before it.
+    for (const service of ['login', 'transactions', 'wallet-manager', 'offers', 'gateway'] as const) {
+      const container = startContainer(built[service], environments[service]);
+      running.push({ container, image: built[service], env: environments[service] });
+      cleanups.push(() => container.child.exitCode === null && container.child.kill('SIGKILL'));
+      const body = (await waitHealthy(container, `${url(service)}/healthz`)) as { status: string; checks: Record<string, string> };
+      assert.deepEqual({ status: body.status, checks: body.checks }, { status: 'ok', checks: expectedChecks[service] }, service);
+    }
 
     for (const { image, env } of running) runHealthcheck(image, env);
     for (const { container } of running.reverse()) {
@@ -471,4 +503,30 @@ async function deleteQueues(queues: string[]) {
   const channel = await connection.createChannel();
   for (const queue of queues) await channel.deleteQueue(queue);
   await connection.close();
+}
+
+/** What the wallet manager's image runs beside in Compose: monerod (regtest here) and a monero-wallet-rpc. */
+async function startMoneroBeside(dir: string) {
+  const user = 'pupero';
+  const password = randomBytes(12).toString('hex');
+  const daemon = await startRegtestDaemon({ dataDir: path.join(dir, 'daemon'), rpcPort: await freePort(), p2pPort: await freePort() });
+  const walletRpc = await startWalletRpc({
+    daemonUrl: daemon.url,
+    rpcPort: await freePort(),
+    walletDir: path.join(dir, 'wallets'),
+    login: `${user}:${password}`,
+  }).catch(async (error) => {
+    await daemon.stop();
+    throw error;
+  });
+  return {
+    daemonUrl: daemon.url,
+    walletRpcUrl: walletRpc.url,
+    user,
+    password,
+    async stop() {
+      await walletRpc.stop();
+      await daemon.stop();
+    },
+  };
 }
