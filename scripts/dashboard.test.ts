@@ -8,7 +8,9 @@
 // wallet RPC), so its two gauges, pupero_deposits and pupero_wallet_sends, are read from the
 // `metrics.gauge('…'` calls in services/wallet-manager/src/app.ts instead; the same reading of the
 // other services' sources is checked against their real /metrics below. Its HTTP and process metrics
-// are the shared registerMetrics ones, which the four others expose.
+// are the shared registerMetrics ones, which the four others expose. The frontend (Express) has its own
+// registerMetrics with the same HTTP histogram and process metrics; services/frontend/src/auth.test.ts
+// reads them from its real /metrics.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -404,7 +406,14 @@ describe('compose/monitoring/prometheus.yml scrapes every service at its address
   it('every 15 s, /metrics over HTTP, one job per service that registers /metrics', () => {
     assert.equal(prometheus.global?.scrape_interval, '15s');
     assert.deepEqual(prometheus.scrape_configs.map((job) => job.job_name).sort(), METRIC_SERVICES.map((s) => s.service).sort());
-    assert.deepEqual(METRIC_SERVICES.map((s) => s.service).sort(), ['gateway', 'login', 'offers', 'transactions', 'wallet-manager']);
+    assert.deepEqual(METRIC_SERVICES.map((s) => s.service).sort(), [
+      'frontend',
+      'gateway',
+      'login',
+      'offers',
+      'transactions',
+      'wallet-manager',
+    ]);
     for (const job of prometheus.scrape_configs) {
       assert.equal(job.scrape_interval ?? '15s', '15s', job.job_name);
       assert.equal(job.metrics_path ?? '/metrics', '/metrics', job.job_name);

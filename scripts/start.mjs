@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { fail, portOpen, prepareMachine, root, say } from './lib/bootstrap.mjs';
 
-// In start order; the gateway comes last because its health is the health of those before it.
+// In start order; the gateway comes after the core services because its health is the health of
+// those before it, and the frontend last, because it talks only to the gateway.
 // The regtest chain (monerod and two wallet-rpcs) is ready when its launcher writes its ready file.
 const services = [
   {
@@ -20,6 +21,7 @@ const services = [
   { name: 'wallet-manager', entry: 'services/wallet-manager/src/server.ts', portVar: 'WALLET_MANAGER_PORT' },
   { name: 'offers', entry: 'services/offers/src/server.ts', portVar: 'OFFERS_PORT' },
   { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
+  { name: 'frontend', entry: 'services/frontend/src/server.ts', portVar: 'FRONTEND_PORT' },
 ];
 
 await prepareMachine({ debianTools: [{ name: 'monero', command: 'monerod' }] });
@@ -64,6 +66,7 @@ say('the stack is up:');
 for (const service of services) say(`  ${service.name.padEnd(16)} http://${host}:${env[service.portVar]}`);
 say(`  monerod (regtest) http://127.0.0.1:${env.MONEROD_RPC_PORT}   wallet-rpc http://127.0.0.1:${env.WALLET_RPC_PORT}`);
 say(`health of the core: curl http://${host}:${env.GATEWAY_PORT}/healthz   (Ctrl-C stops everything)`);
+say(`open Pupero in a browser: http://${host}:${env.FRONTEND_PORT}/`);
 
 async function waitForFile(service) {
   for (let i = 0; i < 360; i += 1) {

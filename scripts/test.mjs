@@ -6,12 +6,14 @@ import path from 'node:path';
 import { prepareMachine, root, say } from './lib/bootstrap.mjs';
 
 // oathtool: an independent TOTP implementation; monero: a real regtest chain; docker-compose: the
-// compose files are validated with a real parser (there is no engine to run them).
+// compose files are validated with a real parser (there is no engine to run them); chromium: the
+// frontend's tests drive a real browser (playwright-core, never a downloaded one).
 await prepareMachine({
   debianTools: [
     { name: 'oathtool', command: 'oathtool' },
     { name: 'monero', command: 'monerod' },
     { name: 'docker-compose', command: 'docker-compose' },
+    { name: 'chromium', command: 'chromium' },
   ],
 });
 

@@ -1,9 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '@pupero/shared/errors';
 import { createServer, type Server } from '@pupero/shared/http';
-import type { TokenSettings } from '@pupero/shared/jwt';
+import { createSigningKey, type TokenSettings } from '@pupero/shared/jwt';
 import { loggerOptions } from '@pupero/shared/logger';
 import { registerMetrics } from '@pupero/shared/metrics';
+import { clientAddressResolver } from './client-address.ts';
 import type { Config } from './config.ts';
 import { gatewayHealthRoute } from './routes/health.ts';
 import { proxyRoutes } from './routes/proxy.ts';
@@ -38,10 +39,13 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
     bodyLimit: BODY_LIMIT_BYTES,
   });
   const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
+  // Without SERVICE_TOKEN_SECRET no caller can vouch for a client address.
+  const serviceKey = config.SERVICE_TOKEN_SECRET ? createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET') : undefined;
+  const clientAddress = clientAddressResolver(serviceKey);
   await app.register(rateLimit, {
     global: true,
     timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
-    keyGenerator: (request) => `${request.ip}:${credentialPaths.has(pathOf(request.url)) ? 'credentials' : 'api'}`,
+    keyGenerator: (request) => `${clientAddress(request)}:${credentialPaths.has(pathOf(request.url)) ? 'credentials' : 'api'}`,
     max: (request) => (credentialPaths.has(pathOf(request.url)) ? config.AUTH_RATE_LIMIT_MAX : config.RATE_LIMIT_MAX),
     errorResponseBuilder: (_request, context) =>
       new AppError('TOO_MANY_REQUESTS', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
@@ -61,6 +65,6 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
   const list = upstreams(config);
   gatewayHealthRoute(app, list);
   registerMetrics(app, 'gateway');
-  await proxyRoutes(app, list, deps.tokens, config.UPSTREAM_TIMEOUT_MS);
+  await proxyRoutes(app, list, { tokens: deps.tokens, timeoutMs: config.UPSTREAM_TIMEOUT_MS, clientAddress });
   return app;
 }

@@ -17,6 +17,8 @@ export const configSchema = z.object({
   UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(15_000),
   // The gateway faces clients: it trusts no X-Forwarded-For unless a load balancer in front is named here.
   GATEWAY_TRUST_PROXY: envTrustProxy.default(false),
+  // Verifies the frontend's service token, the only caller whose word on the client address counts. Unset: no one's does.
+  SERVICE_TOKEN_SECRET: envSecret.optional(),
   LOG_LEVEL: logLevel,
 });
 

@@ -24,6 +24,7 @@ export const BAD_ADDRESS = `${ADDRESS.slice(0, -1)}B`;
 
 export interface LedgerStack {
   api: JsonClient;
+  gatewayUrl: string;
   /** Straight to the transactions service with a service token of `caller`. */
   service(caller: string): JsonClient;
   deps: TransactionsDeps;
@@ -96,7 +97,8 @@ export async function startLedgerStack(
   });
   const gateway = await buildGateway({ config: gatewayConfig, tokens: deps.tokens }, { logger: false });
   await gateway.listen({ host: '127.0.0.1', port: 0 });
-  const api = jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`);
+  const gatewayUrl = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+  const api = jsonClient(gatewayUrl);
 
   const serviceKey = createSigningKey(secrets.SERVICE_TOKEN_SECRET);
   const service = (caller: string) => {
@@ -109,6 +111,7 @@ export async function startLedgerStack(
   let n = 0;
   const stack: LedgerStack = {
     api,
+    gatewayUrl,
     service,
     deps,
     login,

@@ -50,3 +50,9 @@ export function verifyServiceToken(key: KeyObject, token: string, callee: string
   }
   return caller;
 }
+
+/**
+ * The browser's address, sent by the frontend next to its service token: the gateway believes it
+ * only from a caller whose token it verifies (see the gateway's client-address.ts).
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-pupero-client-ip';

@@ -9,7 +9,7 @@ import type { Server } from './create-server.ts';
  * address must not pass the public through.
  */
 const PRIVATE = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i];
-const isPrivate = (ip: string) => {
+export const isPrivate = (ip: string) => {
   const address = ip.replace(/^::ffff:/i, '');
   return isIP(address) !== 0 && PRIVATE.some((range) => range.test(address));
 };

@@ -3,14 +3,22 @@ import { AppError } from '@pupero/shared/errors';
 import { REQUEST_ID_HEADER, requireUser, type Server } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
 import type { FastifyRequest } from 'fastify';
+import { CLIENT_ADDRESS_HEADER, type ClientAddress } from '../client-address.ts';
 import type { Upstream } from '../upstreams.ts';
 
 const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? request.url;
 
 /** Headers a client must never be able to set on an internal hop. */
-const hopHeaders = ['x-service-token', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
+const hopHeaders = ['x-service-token', CLIENT_ADDRESS_HEADER, 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
 
-export async function proxyRoutes(app: Server, upstreamList: Upstream[], tokens: TokenSettings, timeoutMs: number) {
+export interface ProxyOptions {
+  tokens: TokenSettings;
+  timeoutMs: number;
+  clientAddress: ClientAddress;
+}
+
+export async function proxyRoutes(app: Server, upstreamList: Upstream[], options: ProxyOptions) {
+  const { tokens, timeoutMs, clientAddress } = options;
   const authenticate = requireUser(tokens);
   for (const upstream of upstreamList) {
     for (const mount of upstream.mounts) {
@@ -39,7 +47,7 @@ export async function proxyRoutes(app: Server, upstreamList: Upstream[], tokens:
             const forwarded: Record<string, string | string[] | undefined> = { ...headers };
             for (const name of hopHeaders) delete forwarded[name];
             forwarded[REQUEST_ID_HEADER] = String(request.id);
-            forwarded['x-forwarded-for'] = request.ip;
+            forwarded['x-forwarded-for'] = clientAddress(request);
             return forwarded;
           },
         },

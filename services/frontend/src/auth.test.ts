@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { oathtoolCode, testSecret } from '@pupero/shared/testing';
+import { startStack, type TestStack } from '../../gateway/test/helpers.ts';
+import {
+  type Browser,
+  inlineScripts,
+  launchBrowser,
+  logIn,
+  newPerson,
+  register,
+  screenshot,
+  startFrontend,
+  type TestFrontend,
+} from '../test/helpers.ts';
+
+/**
+ * Accounts in a real browser: Chromium → the real frontend → the real gateway → the real login
+ * service, on a fresh database (which also holds the frontend's sessions).
+ */
+describe('accounts in the browser', () => {
+  let stack: TestStack;
+  let frontend: TestFrontend;
+  let browser: Browser;
+  const serviceTokenSecret = testSecret();
+  before(async () => {
+    stack = await startStack({ gatewayEnv: { SERVICE_TOKEN_SECRET: serviceTokenSecret } });
+    // As behind a load balancer on loopback: the browser's address comes from its X-Forwarded-For.
+    frontend = await startFrontend({
+      gatewayUrl: stack.gatewayUrl,
+      databaseUrl: stack.login.db.url,
+      serviceTokenSecret,
+      env: { FRONTEND_TRUST_PROXY: 'loopback' },
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await frontend?.close();
+    await stack?.close();
+  });
+
+  it('registers, logs out and logs in again; the session cookie is HttpOnly and no token reaches the browser', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const person = newPerson();
+    await screenshot(await page.goto(`${frontend.url}/register`).then(() => page), 'register');
+    await register(page, frontend.url, person);
+    assert.match((await page.textContent('.notice.ok')) ?? '', new RegExp(`Welcome to Pupero, ${person.username}`));
+    await screenshot(page, 'home-signed-in');
+
+    const cookies = await context.cookies();
+    assert.deepEqual(
+      cookies.map((c) => c.name),
+      ['pupero'],
+    );
+    assert.equal(cookies[0]?.httpOnly, true);
+    assert.equal(cookies[0]?.sameSite, 'Lax');
+    assert.equal(cookies[0]?.expires, -1, 'without "remember me" the cookie ends with the browser');
+
+    await page.click('button:has-text("Log out")');
+    await page.waitForURL(`${frontend.url}/`);
+    assert.equal(await page.locator('a:has-text("Log in")').count(), 1);
+    await logIn(page, frontend.url, person.username, person.password, true);
+    assert.equal(await page.locator('button:has-text("Log out")').count(), 1);
+    const remembered = (await context.cookies()).find((c) => c.name === 'pupero');
+    const days = ((remembered?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
+    // Within a minute of 30 days: the browser's and the server's clocks are read at slightly different moments.
+    assert.ok(Math.abs(days - 30) < 60 / 86_400, `"remember me" keeps the cookie for REMEMBER_ME_DAYS: ${days}`);
+
+    const pages: string[] = [];
+    for (const path of ['/', '/account', '/wallet', '/trades', '/my/offers']) {
+      await page.goto(`${frontend.url}${path}`);
+      pages.push(await page.content());
+      assert.equal(await inlineScripts(page), 0, `no inline script on ${path}`);
+    }
+    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    const row = await frontend.deps.prisma.frontendSession.findFirstOrThrow({ where: { data: { contains: person.username } } });
+    const { auth } = JSON.parse(row.data);
+    for (const token of [auth.accessToken, auth.refreshToken]) {
+      assert.ok(token.length > 20);
+      for (const html of pages) assert.ok(!html.includes(token), 'no token in any page');
+      assert.ok(!storage.includes(token), 'no token in localStorage or sessionStorage');
+      for (const cookie of await context.cookies()) assert.ok(!cookie.value.includes(token), 'no token in a cookie');
+    }
+    await context.close();
+  });
+
+  it('turns on two-factor authentication with a code from oathtool; the next login asks for a code', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const person = newPerson('tfa');
+    await register(page, frontend.url, person);
+    await page.goto(`${frontend.url}/account`);
+    await page.click('button:has-text("Set up two-factor authentication")');
+    const secret = (await page.textContent('[data-totp-secret]'))?.trim() ?? '';
+    assert.match(secret, /^[A-Z2-7]+=*$/);
+    assert.equal(await page.locator('img.qr').count(), 1, 'the QR code is shown');
+    await screenshot(page, 'account-2fa-setup');
+    const now = Math.floor(Date.now() / 1000);
+    await page.fill('#two-factor input[name=totp]', await oathtoolCode(secret, now));
+    await page.click('button:has-text("Turn on")');
+    assert.match((await page.textContent('.notice.ok')) ?? '', /Two-factor authentication is on/);
+
+    await page.click('button:has-text("Log out")');
+    await page.waitForURL(`${frontend.url}/`);
+    await logIn(page, frontend.url, person.username, person.password);
+    assert.equal(await page.locator('h1:has-text("Two-factor code")').count(), 1, 'the second step asks for the code');
+    assert.ok(!(await page.content()).includes(person.password), 'the password is not carried in the page');
+    await page.fill('input[name=totp]', '000000');
+    await page.click('button:has-text("Verify")');
+    assert.match((await page.textContent('.notice.error')) ?? '', /code/i, 'a wrong code is refused on the same step');
+    await page.fill('input[name=totp]', await oathtoolCode(secret, now + 30));
+    await Promise.all([page.waitForURL(`${frontend.url}/`), page.click('button:has-text("Verify")')]);
+    assert.equal(await page.locator('button:has-text("Log out")').count(), 1);
+    await context.close();
+  });
+
+  it('refreshes an expired access token transparently, and logs out when the refresh is refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const person = newPerson('rf');
+    await register(page, frontend.url, person);
+    const sessions = frontend.deps.prisma.frontendSession;
+    const row = async () => sessions.findFirstOrThrow({ where: { data: { contains: person.username } } });
+    const edit = async (change: (auth: any) => void) => {
+      const { sid, data } = await row();
+      const session = JSON.parse(data);
+      change(session.auth);
+      await sessions.update({ where: { sid }, data: { data: JSON.stringify(session) } });
+    };
+    const before = JSON.parse((await row()).data).auth;
+    await edit((auth) => {
+      auth.accessExpiresAt = 0;
+    });
+    await page.goto(`${frontend.url}/account`);
+    assert.equal(new URL(page.url()).pathname, '/account', 'still signed in');
+    const after = JSON.parse((await row()).data).auth;
+    assert.notEqual(after.refreshToken, before.refreshToken, 'the refresh token rotated');
+    assert.ok(after.accessExpiresAt > Date.now());
+
+    await edit((auth) => {
+      auth.accessExpiresAt = 0;
+      auth.refreshToken = 'revoked-or-unknown';
+    });
+    await page.goto(`${frontend.url}/account`);
+    assert.equal(new URL(page.url()).pathname, '/login', 'a refused refresh logs out');
+    assert.equal(await sessions.count({ where: { data: { contains: person.username } } }), 0, 'the session is gone');
+    await context.close();
+  });
+
+  it('refuses a form without its CSRF token with 403, and changes nothing', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const person = newPerson('csrf');
+    await register(page, frontend.url, person);
+    const forged = await context.request.post(`${frontend.url}/account/profile`, {
+      form: { username: 'stolen_name', currentPassword: person.password },
+      maxRedirects: 0,
+    });
+    assert.equal(forged.status(), 403);
+    assert.match(await forged.text(), /Form expired/);
+    const wrong = await context.request.post(`${frontend.url}/account/profile`, {
+      form: { username: 'stolen_name', currentPassword: person.password, _csrf: 'not-the-token' },
+      maxRedirects: 0,
+    });
+    assert.equal(wrong.status(), 403);
+    const user = await stack.login.prisma.user.findFirstOrThrow({ where: { email: person.email } });
+    assert.equal(user.username, person.username, 'the username did not change');
+    await context.close();
+  });
+
+  it('sends a visitor without a session from /wallet to the login, and back after it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await context.request.get(`${frontend.url}/wallet`, { maxRedirects: 0 });
+    assert.equal(response.status(), 302);
+    assert.equal(response.headers().location, '/login?next=%2Fwallet');
+    await page.goto(`${frontend.url}/wallet`);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await screenshot(page, 'login');
+    await context.close();
+  });
+
+  it("gives login the browser's address, not the frontend's, for its throttle and audit log", async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.50' } });
+    const page = await context.newPage();
+    const person = newPerson('ip');
+    await register(page, frontend.url, person);
+    await page.click('button:has-text("Log out")');
+    await logIn(page, frontend.url, person.username, 'not the password at all');
+    assert.match((await page.textContent('.notice.error')) ?? '', /invalid|incorrect|wrong/i);
+    assert.equal(await page.inputValue('input[name=identifier]'), person.username, 'the identifier is kept, the password is not');
+    assert.equal(await page.inputValue('input[name=password]'), '');
+    const user = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
+    const failure = await stack.login.prisma.auditLog.findFirstOrThrow({ where: { action: 'LOGIN_FAILED', userId: user.id } });
+    assert.equal(failure.ip, '203.0.113.50');
+    await context.close();
+  });
+
+  it('sends a strict CSP without inline scripts, and the usual security headers', async () => {
+    const response = await fetch(`${frontend.url}/login`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'(;|$)/, 'scripts from our own files only');
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok(response.headers.get('x-request-id'));
+    assert.doesNotMatch(await response.text(), /<script>|<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  it('serves /metrics only to private addresses not behind a proxy', async () => {
+    const direct = await fetch(`${frontend.url}/metrics`);
+    assert.equal(direct.status, 200);
+    assert.match(await direct.text(), /http_request_duration_seconds_count\{[^}]*service="frontend"/);
+    const proxied = await fetch(`${frontend.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    assert.equal(proxied.status, 404);
+  });
+
+  it('reports /healthz: 200 with the gateway and the database, 503 naming the gateway once it is gone', async () => {
+    const up = await fetch(`${frontend.url}/healthz`);
+    assert.equal(up.status, 200);
+    assert.deepEqual(await up.json(), { status: 'ok', checks: { gateway: 'ok', database: 'ok' } });
+    await stack.gateway.close();
+    const down = await fetch(`${frontend.url}/healthz`);
+    assert.equal(down.status, 503);
+    assert.deepEqual(await down.json(), { status: 'degraded', checks: { gateway: 'down', database: 'ok' } });
+    const page = await fetch(`${frontend.url}/`);
+    assert.equal(page.status, 503, 'a page that needs the gateway is a friendly 503');
+    const html = await page.text();
+    assert.match(html, /Temporarily unavailable/);
+    assert.doesNotMatch(html, /at \w+ \(|node_modules|Error:/, 'no stack trace');
+  });
+});

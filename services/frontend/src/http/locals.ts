@@ -1,0 +1,12 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/** What every page may show: the signed-in user (never the tokens) and a one-time message. */
+export function pageLocals(req: Request, res: Response, next: NextFunction) {
+  res.locals.user = req.session.auth?.user ?? null;
+  res.locals.path = req.path;
+  if (req.session.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
+  next();
+}

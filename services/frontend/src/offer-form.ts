@@ -1,0 +1,76 @@
+import { field, fields } from './routes/support.ts';
+
+/** What the offer form holds, as typed (re-shown after a refusal). */
+export interface OfferFormValues {
+  side: string;
+  fiatCurrency: string;
+  paymentMethods: string[];
+  otherMethod: string;
+  priceType: string;
+  fixedPrice: string;
+  marginPercent: string;
+  minAmount: string;
+  maxAmount: string;
+  paymentWindowMinutes: string;
+  terms: string;
+}
+
+export function offerFormValues(body: Record<string, unknown> | undefined): OfferFormValues {
+  const text = (name: string) => field(body, name);
+  return {
+    side: text('side'),
+    fiatCurrency: text('fiatCurrency'),
+    paymentMethods: fields(body, 'paymentMethods'),
+    otherMethod: text('otherMethod'),
+    priceType: text('priceType'),
+    fixedPrice: text('fixedPrice'),
+    marginPercent: text('marginPercent'),
+    minAmount: text('minAmount'),
+    maxAmount: text('maxAmount'),
+    paymentWindowMinutes: text('paymentWindowMinutes'),
+    terms: text('terms'),
+  };
+}
+
+/** An offer from the gateway as form values, for the edit page. */
+export function offerToForm(offer: any): OfferFormValues {
+  return {
+    side: offer.side,
+    fiatCurrency: offer.fiatCurrency,
+    paymentMethods: offer.paymentMethods,
+    otherMethod: offer.otherMethod ?? '',
+    priceType: offer.priceType,
+    fixedPrice: offer.fixedPrice ?? '',
+    marginPercent: offer.marginPercent ?? '',
+    minAmount: offer.minAmount,
+    maxAmount: offer.maxAmount,
+    paymentWindowMinutes: String(offer.paymentWindowMinutes),
+    terms: offer.terms ?? '',
+  };
+}
+
+/**
+ * The body of POST /offers, or of a PATCH that sets every field: the price of the other type and an
+ * unused `otherMethod` become null on a PATCH, as the offers service expects. Numbers stay strings
+ * the gateway checks; only the payment window is a JSON number.
+ */
+export function offerBody(v: OfferFormValues, forPatch: boolean) {
+  const fixed = v.priceType === 'FIXED';
+  const other = v.paymentMethods.includes('OTHER');
+  const absent = forPatch ? null : undefined;
+  const window = /^\d+$/.test(v.paymentWindowMinutes) ? Number(v.paymentWindowMinutes) : v.paymentWindowMinutes;
+  const body = {
+    side: v.side,
+    fiatCurrency: v.fiatCurrency,
+    paymentMethods: v.paymentMethods,
+    otherMethod: other ? v.otherMethod : absent,
+    priceType: v.priceType,
+    fixedPrice: fixed ? v.fixedPrice : absent,
+    marginPercent: fixed ? absent : v.marginPercent,
+    minAmount: v.minAmount,
+    maxAmount: v.maxAmount,
+    paymentWindowMinutes: window,
+    terms: v.terms === '' ? absent : v.terms,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,78 @@
+import { type Request, type Response, Router } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin } from './support.ts';
+
+const passwordOf = (req: Request, name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+
+/** The account page: profile, password, two-factor authentication, deletion. */
+export function accountRoutes(deps: FrontendDeps) {
+  const router = Router();
+  router.use('/account', requireLogin);
+
+  router.get('/account', (req, res) => renderAccount(req, res, {}));
+
+  router.post('/account/profile', async (req, res) => {
+    const { user } = authOf(req);
+    const email = field(req.body, 'email');
+    const username = field(req.body, 'username');
+    const newPassword = passwordOf(req, 'newPassword');
+    const changes = {
+      ...(email && email !== user.email ? { email } : {}),
+      ...(username && username !== user.username ? { username } : {}),
+      ...(newPassword ? { newPassword } : {}),
+    };
+    try {
+      const updated = await gatewayFor(deps, req).put('/auth/me', { currentPassword: passwordOf(req, 'currentPassword'), ...changes });
+      if (newPassword) {
+        // A new password ends every login of the account, this one too: start again with it.
+        await destroySession(req);
+        return res.redirect('/login?next=/account');
+      }
+      Object.assign(user, { email: updated.email, username: updated.username });
+      flash(req, 'ok', 'Your profile is saved.');
+      res.redirect('/account');
+    } catch (err) {
+      await renderAccount(req, res.status(422), { form: 'profile', error: refusal(err), values: { email, username } });
+    }
+  });
+
+  router.post('/account/2fa/enable', async (req, res) => {
+    const enrollment = await gatewayFor(deps, req).post('/auth/2fa/enable');
+    req.session.pendingTotp = { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl };
+    res.redirect('/account#two-factor');
+  });
+  router.post('/account/2fa/confirm', (req, res) => twoFactor(req, res, 'confirm', true, 'Two-factor authentication is on.'));
+  router.post('/account/2fa/disable', (req, res) => twoFactor(req, res, 'disable', false, 'Two-factor authentication is off.'));
+
+  router.post('/account/delete', async (req, res) => {
+    const totp = field(req.body, 'totp');
+    try {
+      await gatewayFor(deps, req).delete('/auth/me', { password: passwordOf(req, 'password'), ...(totp ? { totp } : {}) });
+      await destroySession(req);
+      res.redirect('/');
+    } catch (err) {
+      await renderAccount(req, res.status(422), { form: 'delete', error: refusal(err) });
+    }
+  });
+
+  async function twoFactor(req: Request, res: Response, step: 'confirm' | 'disable', enabled: boolean, done: string) {
+    try {
+      await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { totp: field(req.body, 'totp') });
+      authOf(req).user.twoFactorEnabled = enabled;
+      delete req.session.pendingTotp;
+      flash(req, 'ok', done);
+      res.redirect('/account');
+    } catch (err) {
+      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(err) });
+    }
+  }
+
+  async function renderAccount(req: Request, res: Response, form: { form?: string; error?: string; values?: Record<string, string> }) {
+    const me = await gatewayFor(deps, req).get('/auth/me');
+    Object.assign(authOf(req).user, { email: me.email, username: me.username, role: me.role, twoFactorEnabled: me.twoFactorEnabled });
+    const pending = me.twoFactorEnabled ? null : (req.session.pendingTotp ?? null);
+    res.render('account', { me, pending, form: { form: null, error: null, values: {}, ...form } });
+  }
+
+  return router;
+}

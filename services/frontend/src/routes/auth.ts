@@ -1,0 +1,111 @@
+import { type Request, Router } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import { rememberMeMs } from '../session/middleware.ts';
+import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession } from './support.ts';
+
+/** The second step waits this long for the TOTP code before the password must be typed again. */
+const TOTP_STEP_MS = 5 * 60 * 1000;
+
+interface LoginAnswer {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: number; username: string; email: string; role: 'user' | 'moderator' | 'admin'; twoFactorEnabled: boolean };
+}
+
+/** Register, log in (with a second step for the TOTP code), log out. */
+export function authRoutes(deps: FrontendDeps) {
+  const router = Router();
+
+  router.get('/register', (_req, res) => res.render('register', { values: {}, error: null }));
+  router.post('/register', async (req, res) => {
+    const values = { email: field(req.body, 'email'), username: field(req.body, 'username') };
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const api = gatewayFor(deps, req);
+    try {
+      await api.post('/auth/register', { ...values, password }, { anonymous: true });
+      const answer = await api.post<LoginAnswer>('/auth/login', { identifier: values.username, password }, { anonymous: true });
+      await startSession(req, answer, false);
+      flash(req, 'ok', `Welcome to Pupero, ${answer.user.username}.`);
+      res.redirect('/');
+    } catch (err) {
+      res.status(400).render('register', { values, error: refusal(err) });
+    }
+  });
+
+  router.get('/login', (req, res) => res.render('login', { values: {}, next: safeNext(req.query.next), error: null, step: 'password' }));
+  router.post('/login', async (req, res) => {
+    const identifier = field(req.body, 'identifier');
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const rememberMe = req.body?.rememberMe === 'on';
+    const next = safeNext(req.body?.next);
+    try {
+      await logIn(req, { identifier, password, rememberMe });
+      res.redirect(next);
+    } catch (err) {
+      if (refusedWith(err, 'TOTP_REQUIRED')) {
+        req.session.pendingLogin = { identifier, sealedPassword: deps.sealer.seal(password), rememberMe, until: Date.now() + TOTP_STEP_MS };
+        return res.render('login', { values: { identifier }, next, error: null, step: 'totp' });
+      }
+      res.status(401).render('login', { values: { identifier, rememberMe }, next, error: refusal(err), step: 'password' });
+    }
+  });
+
+  router.post('/login/totp', async (req, res) => {
+    const pending = req.session.pendingLogin;
+    const next = safeNext(req.body?.next);
+    const password = pending && pending.until > Date.now() ? deps.sealer.unseal(pending.sealedPassword) : undefined;
+    if (!pending || password === undefined) {
+      delete req.session.pendingLogin;
+      return res.status(401).render('login', { values: {}, next, error: 'That took too long: please log in again.', step: 'password' });
+    }
+    try {
+      await logIn(req, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, totp: field(req.body, 'totp') });
+      res.redirect(next);
+    } catch (err) {
+      res.status(401).render('login', { values: { identifier: pending.identifier }, next, error: refusal(err), step: 'totp' });
+    }
+  });
+
+  router.post('/logout', async (req, res) => {
+    const refreshToken = req.session.auth?.refreshToken;
+    if (refreshToken) {
+      // Ends the login at the gateway too; the browser's session goes whatever the gateway says.
+      await gatewayFor(deps, req)
+        .post('/auth/logout', { refreshToken }, { anonymous: true })
+        .catch((err) => req.log.warn({ err }, 'logout at the gateway failed'));
+    }
+    await destroySession(req);
+    res.redirect('/');
+  });
+
+  async function logIn(req: Request, credentials: { identifier: string; password: string; rememberMe: boolean; totp?: string }) {
+    const body = {
+      identifier: credentials.identifier,
+      password: credentials.password,
+      ...(credentials.totp ? { totp: credentials.totp } : {}),
+    };
+    const answer = await gatewayFor(deps, req).post<LoginAnswer>(
+      '/auth/login',
+      credentials.rememberMe ? { ...body, rememberMe: true } : body,
+      { anonymous: true },
+    );
+    await startSession(req, answer, credentials.rememberMe);
+  }
+
+  /** A new session id at every login (no fixation), holding the tokens; the cookie persists only with "remember me". */
+  async function startSession(req: Request, answer: LoginAnswer, rememberMe: boolean) {
+    await regenerate(req);
+    const { id, username, email, role, twoFactorEnabled } = answer.user;
+    req.session.auth = {
+      accessToken: answer.accessToken,
+      refreshToken: answer.refreshToken,
+      accessExpiresAt: Date.now() + answer.expiresIn * 1000,
+      user: { id, username, email, role, twoFactorEnabled },
+    };
+    if (rememberMe) req.session.cookie.maxAge = rememberMeMs(deps.config);
+    await saveSession(req);
+  }
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import { GatewayError } from '../gateway/errors.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+
+/** Moderators and admins only; the gateway and the offers service check the role again. */
+function requireModerator(req: Request, _res: Response, next: NextFunction) {
+  if (authOf(req).user.role === 'user') throw new GatewayError(404, 'NOT_FOUND', 'There is no such page.');
+  next();
+}
+
+/** Open disputes, and deciding one for the buyer or the seller. */
+export function disputeRoutes(deps: FrontendDeps) {
+  const router = Router();
+  router.use('/disputes', requireLogin, requireModerator);
+
+  router.get('/disputes', async (req, res) => {
+    const page = await gatewayFor(deps, req).get('/admin/disputes');
+    res.render('disputes', { disputes: page.items, error: null });
+  });
+
+  router.post('/disputes/:id/resolve', async (req, res) => {
+    const id = idParam(req);
+    try {
+      await gatewayFor(deps, req).post(`/admin/disputes/${id}/resolve`, {
+        winner: field(req.body, 'winner'),
+        note: field(req.body, 'note'),
+      });
+      flash(req, 'ok', `Trade #${id} is decided.`);
+    } catch (err) {
+      flash(req, 'error', `Trade #${id}: ${refusal(err)}`);
+    }
+    res.redirect('/disputes');
+  });
+
+  return router;
+}

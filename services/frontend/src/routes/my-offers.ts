@@ -1,0 +1,89 @@
+import { type Request, type Response, Router } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import { GatewayError } from '../gateway/errors.ts';
+import { type OfferFormValues, offerBody, offerFormValues, offerToForm } from '../offer-form.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+
+const blankOffer: OfferFormValues = {
+  side: 'SELL',
+  fiatCurrency: 'EUR',
+  paymentMethods: [],
+  otherMethod: '',
+  priceType: 'FIXED',
+  fixedPrice: '',
+  marginPercent: '',
+  minAmount: '',
+  maxAmount: '',
+  paymentWindowMinutes: '60',
+  terms: '',
+};
+
+/** The user's own offers: list, create, edit, pause or resume, close. */
+export function myOfferRoutes(deps: FrontendDeps) {
+  const router = Router();
+  router.use('/my', requireLogin);
+
+  router.get('/my/offers', async (req, res) => {
+    const page = await gatewayFor(deps, req).get('/me/offers?limit=50');
+    res.render('my-offers', { offers: page.items });
+  });
+
+  router.get('/my/offers/new', (_req, res) => res.render('offer-form', { offerId: null, values: blankOffer, error: null }));
+  router.post('/my/offers', async (req, res) => {
+    const values = offerFormValues(req.body);
+    try {
+      const offer = await gatewayFor(deps, req).post('/offers', offerBody(values, false));
+      flash(req, 'ok', `Offer #${offer.id} is live.`);
+      res.redirect('/my/offers');
+    } catch (err) {
+      res.status(422).render('offer-form', { offerId: null, values, error: refusal(err) });
+    }
+  });
+
+  router.get('/my/offers/:id/edit', async (req, res) => {
+    const offer = await ownOffer(req);
+    res.render('offer-form', { offerId: offer.id, values: offerToForm(offer), error: null });
+  });
+  router.post('/my/offers/:id', async (req, res) => {
+    const values = offerFormValues(req.body);
+    const id = idParam(req);
+    try {
+      await gatewayFor(deps, req).patch(`/offers/${id}`, offerBody(values, true));
+      flash(req, 'ok', `Offer #${id} is updated.`);
+      res.redirect('/my/offers');
+    } catch (err) {
+      res.status(422).render('offer-form', { offerId: id, values, error: refusal(err) });
+    }
+  });
+
+  router.post('/my/offers/:id/status', (req, res) => {
+    const status = field(req.body, 'status') === 'PAUSED' ? 'PAUSED' : 'ACTIVE';
+    return change(
+      req,
+      res,
+      (id) => gatewayFor(deps, req).patch(`/offers/${id}`, { status }),
+      status === 'PAUSED' ? 'paused' : 'active again',
+    );
+  });
+  router.post('/my/offers/:id/close', (req, res) => change(req, res, (id) => gatewayFor(deps, req).delete(`/offers/${id}`), 'closed'));
+
+  async function change(req: Request, res: Response, run: (id: number) => Promise<unknown>, done: string) {
+    const id = idParam(req);
+    try {
+      await run(id);
+      flash(req, 'ok', `Offer #${id} is ${done}.`);
+    } catch (err) {
+      flash(req, 'error', refusal(err));
+    }
+    res.redirect('/my/offers');
+  }
+
+  /** The offer, if it is the caller's: another's is "not found", as the gateway says for changes. */
+  async function ownOffer(req: Request) {
+    const offer = await gatewayFor(deps, req).get(`/offers/${idParam(req)}`, { anonymous: true });
+    if (offer.ownerId !== authOf(req).user.id) throw new GatewayError(404, 'NOT_FOUND', 'There is no such offer of yours.');
+    return offer;
+  }
+
+  return router;
+}

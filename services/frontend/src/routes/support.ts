@@ -1,0 +1,78 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import type { Caller, CallOptions } from '../gateway/client.ts';
+import { GatewayError } from '../gateway/errors.ts';
+import type { Flash, SessionAuth } from '../session/data.ts';
+
+/** The gateway, on behalf of this browser request. */
+export function gatewayFor(deps: Pick<FrontendDeps, 'gateway'>, req: Request) {
+  const caller: Caller = { id: String(req.id), ip: req.ip, session: req.session };
+  const call = <T = any>(method: string, path: string, options?: CallOptions) => deps.gateway.call<T>(caller, method, path, options);
+  return {
+    get: <T = any>(path: string, options?: CallOptions) => call<T>('GET', path, options),
+    post: <T = any>(path: string, body?: unknown, options?: CallOptions) => call<T>('POST', path, { ...options, body }),
+    put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, { body }),
+    patch: <T = any>(path: string, body: unknown) => call<T>('PATCH', path, { body }),
+    delete: <T = any>(path: string, body?: unknown) => call<T>('DELETE', path, { body }),
+  };
+}
+
+/** Pages for signed-in users: everyone else goes to the login first, and comes back after. */
+export function requireLogin(req: Request, res: Response, next: NextFunction) {
+  if (req.session.auth) return next();
+  res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+}
+
+/** The session's auth, after requireLogin. */
+export const authOf = (req: Request): SessionAuth => req.session.auth!;
+
+/**
+ * The message to show on the form when the gateway refused the request (4xx); anything else
+ * (the gateway down, a bug, a stale session) goes on to the error middleware.
+ */
+export function refusal(err: unknown): string {
+  if (
+    err instanceof GatewayError &&
+    !(err.statusCode === 401 && ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED'].includes(err.code))
+  ) {
+    return err.readable;
+  }
+  throw err;
+}
+
+/** Whether the gateway refused with this code. */
+export const refusedWith = (err: unknown, code: string) => err instanceof GatewayError && err.code === code;
+
+export function flash(req: Request, kind: Flash['kind'], message: string) {
+  req.session.flash = { kind, message };
+}
+
+/** A form field as a trimmed string ('' when absent or repeated). */
+export const field = (body: Record<string, unknown> | undefined, name: string): string => {
+  const value = body?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+};
+
+/** A form field that may repeat (checkboxes) as a list of strings. */
+export const fields = (body: Record<string, unknown> | undefined, name: string): string[] => {
+  const value = body?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+};
+
+/** Only our own paths: a `next` parameter must not send the user to another site. */
+export const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/');
+
+/** A numeric id from the path, or a 404. */
+export function idParam(req: Request): number {
+  const id = Number(req.params.id);
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new GatewayError(404, 'NOT_FOUND', 'There is no such page.');
+  return id;
+}
+
+/** express-session's callbacks as promises. */
+export const regenerate = (req: Request) =>
+  new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+export const saveSession = (req: Request) => new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+export const destroySession = (req: Request) =>
+  new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));

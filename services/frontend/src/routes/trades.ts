@@ -1,0 +1,76 @@
+import { type Request, type Response, Router } from 'express';
+import type { FrontendDeps } from '../deps.ts';
+import { tradeView } from '../trade-view.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin } from './support.ts';
+
+interface TradeForm {
+  error?: string | null;
+  /** Which form the error belongs to, and what the user had typed there. */
+  form?: string;
+  values?: Record<string, string>;
+  askTotp?: boolean;
+}
+
+/** A user's trades, one trade's page, and every action a party may take on it. */
+export function tradeRoutes(deps: FrontendDeps) {
+  const router = Router();
+  router.use('/trades', requireLogin);
+
+  router.get('/trades', async (req, res) => {
+    const cursor = typeof req.query.cursor === 'string' && /^\d+$/.test(req.query.cursor) ? `&cursor=${req.query.cursor}` : '';
+    const page = await gatewayFor(deps, req).get(`/trades?limit=20${cursor}`);
+    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id });
+  });
+
+  router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
+
+  const simple: Record<string, string> = { paid: 'Marked as paid.', cancel: 'Trade cancelled.' };
+  for (const [action, done] of Object.entries(simple)) {
+    router.post(`/trades/:id/${action}`, (req, res) => act(req, res, action, undefined, done));
+  }
+  router.post('/trades/:id/release', (req, res) => {
+    const totp = field(req.body, 'totp');
+    return act(req, res, 'release', totp ? { totp } : {}, 'XMR released to the buyer. Trade complete.');
+  });
+  router.post('/trades/:id/dispute', (req, res) => act(req, res, 'dispute', { reason: field(req.body, 'reason') }, 'Dispute opened.'));
+  router.post('/trades/:id/messages', (req, res) => act(req, res, 'messages', { body: field(req.body, 'body') }, null));
+  router.post('/trades/:id/feedback', (req, res) => {
+    const comment = field(req.body, 'comment');
+    return act(
+      req,
+      res,
+      'feedback',
+      { rating: field(req.body, 'rating'), ...(comment ? { comment } : {}) },
+      'Thank you for your feedback.',
+    );
+  });
+
+  /** One action through the gateway; on refusal the trade page again, with the message on the form that caused it. */
+  async function act(req: Request, res: Response, action: string, body: unknown, done: string | null) {
+    const id = idParam(req);
+    try {
+      await gatewayFor(deps, req).post(`/trades/${id}/${action}`, body);
+      if (done) flash(req, 'ok', done);
+      res.redirect(`/trades/${id}${action === 'messages' ? '#chat' : ''}`);
+    } catch (err) {
+      const values = Object.fromEntries(
+        Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'totp' && typeof v === 'string'),
+      ) as Record<string, string>;
+      const askTotp = action === 'release' && (refusedWith(err, 'TOTP_REQUIRED') || refusedWith(err, 'TOTP_INVALID'));
+      await renderTrade(req, res.status(422), { error: refusal(err), form: action, values, askTotp });
+    }
+  }
+
+  async function renderTrade(req: Request, res: Response, form: TradeForm) {
+    const api = gatewayFor(deps, req);
+    const trade = await api.get(`/trades/${idParam(req)}`);
+    const [messages, offer] = await Promise.all([
+      api.get(`/trades/${trade.id}/messages`),
+      api.get(`/offers/${trade.offerId}`, { anonymous: true }),
+    ]);
+    const view = tradeView(trade, offer, authOf(req).user, new Date());
+    res.render('trade', { trade, offer, view, messages: messages.items, form: { error: null, values: {}, ...form } });
+  }
+
+  return router;
+}

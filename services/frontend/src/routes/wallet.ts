@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
+import QRCode from 'qrcode';
+import type { FrontendDeps } from '../deps.ts';
+import { GatewayError, GatewayUnavailableError } from '../gateway/errors.ts';
+import { authOf, field, flash, gatewayFor, refusal, requireLogin } from './support.ts';
+
+/** Keys of the last few withdraw forms rendered for this session: a resubmitted (or doubled) form reuses its key. */
+const KEPT_KEYS = 10;
+
+/** The wallet: balances, deposit address, deposits, withdrawals, history; and the withdraw form. */
+export function walletRoutes(deps: FrontendDeps) {
+  const router = Router();
+  router.use('/wallet', requireLogin);
+
+  router.get('/wallet', async (req, res) => renderWallet(req, res, { values: {}, error: null, key: issueKey(req) }));
+
+  router.post('/wallet/withdraw', async (req, res) => {
+    const values = { address: field(req.body, 'address'), amount: field(req.body, 'amount') };
+    const key = field(req.body, 'idempotencyKey');
+    const totp = field(req.body, 'totp');
+    if (!req.session.withdrawKeys?.includes(key)) {
+      return renderWallet(req, res.status(409), {
+        values,
+        error: 'This form is out of date; check the list below, then try again.',
+        key: issueKey(req),
+      });
+    }
+    try {
+      const withdrawal = await gatewayFor(deps, req).post(
+        '/withdraw',
+        { ...values, ...(totp ? { totp } : {}) },
+        { headers: { 'idempotency-key': key } },
+      );
+      flash(req, 'ok', `Withdrawal of ${withdrawal.amount} XMR requested (fee ${withdrawal.fee} XMR).`);
+      res.redirect('/wallet');
+    } catch (err) {
+      await renderWallet(req, res.status(422), { values, error: refusal(err), key });
+    }
+  });
+
+  async function renderWallet(req: Request, res: Response, form: { values: Record<string, string>; error: string | null; key: string }) {
+    const api = gatewayFor(deps, req);
+    const { id } = authOf(req).user;
+    const [balance, history, withdrawals, deposits] = await Promise.all([
+      api.get(`/balances/${id}`),
+      api.get('/transactions?limit=20'),
+      api.get('/withdrawals?limit=20'),
+      depositsOf(api),
+    ]);
+    res.render('wallet', { balance, history: history.items, withdrawals: withdrawals.items, deposits, ...form });
+  }
+
+  return router;
+}
+
+/** The deposit address and its QR code, or null when the wallet manager is absent or down: the rest of the page still works. */
+async function depositsOf(api: ReturnType<typeof gatewayFor>) {
+  try {
+    const [address, list] = await Promise.all([api.get('/wallet/deposit-address'), api.get('/wallet/deposits')]);
+    return { ...address, qr: await QRCode.toDataURL(address.uri, { margin: 1, width: 220 }), items: list.items };
+  } catch (err) {
+    if ((err instanceof GatewayError && (err.statusCode === 404 || err.statusCode === 503)) || err instanceof GatewayUnavailableError)
+      return null;
+    throw err;
+  }
+}
+
+function issueKey(req: Request): string {
+  const key = `web-${randomUUID()}`;
+  req.session.withdrawKeys = [...(req.session.withdrawKeys ?? []), key].slice(-KEPT_KEYS);
+  return key;
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type OffersStack, startOffersStack } from '../../offers/test/helpers.ts';
+import { ADDRESS } from '../../transactions/test/helpers.ts';
+import {
+  type Browser,
+  launchBrowser,
+  newPerson,
+  type Page,
+  register,
+  screenshot,
+  startFrontend,
+  type TestFrontend,
+} from '../test/helpers.ts';
+
+/**
+ * A whole trade in two real browsers: Chromium → the real frontend → the real gateway → the real
+ * login, offers and transactions services (with escrow in the real ledger), on a fresh database.
+ * There is no wallet manager here (it needs a regtest chain): the deposit part of the wallet page
+ * must say it is unavailable, and money comes in as the offers tests fund a seller, through the
+ * ledger's /deposits/credit with a wallet-manager service token.
+ */
+describe('a trade in the browser', () => {
+  let stack: OffersStack;
+  let frontend: TestFrontend;
+  let browser: Browser;
+  before(async () => {
+    stack = await startOffersStack();
+    const serviceTokenSecret = stack.login.deps.config.SERVICE_TOKEN_SECRET;
+    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.url, serviceTokenSecret });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await frontend?.close();
+    await stack?.close();
+  });
+
+  const balances = async (page: Page) => {
+    await page.goto(`${frontend.url}/wallet`);
+    const read = (name: string) => page.textContent(`[data-balance=${name}]`);
+    return { available: await read('available'), held: await read('held'), total: await read('total') };
+  };
+  const signUp = async (prefix: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => dialog.accept());
+    const person = newPerson(prefix);
+    await register(page, frontend.url, person);
+    const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
+    return { context, page, person, id };
+  };
+
+  it('a seller posts an offer, a buyer opens a trade and pays, the seller releases: the wallets show exactly that', async () => {
+    const seller = await signUp('seller');
+    await stack.fund(seller.id, '10');
+    const { page: sp } = seller;
+    await sp.goto(`${frontend.url}/my/offers/new`);
+    await sp.check('input[name=side][value=SELL]');
+    await sp.selectOption('select[name=fiatCurrency]', 'EUR');
+    await sp.check('input[name=paymentMethods][value=SEPA]');
+    await sp.check('input[name=paymentMethods][value=REVOLUT]');
+    await sp.fill('input[name=fixedPrice]', '150.00');
+    await sp.fill('input[name=minAmount]', '0.1');
+    await sp.fill('input[name=maxAmount]', '5');
+    await sp.fill('input[name=paymentWindowMinutes]', '30');
+    await sp.fill('textarea[name=terms]', 'SEPA only from an account in your own name.');
+    await screenshot(sp, 'offer-new');
+    await sp.click('button:has-text("Publish offer")');
+    await sp.waitForURL(`${frontend.url}/my/offers`);
+    assert.match((await sp.textContent('.notice.ok')) ?? '', /is live/);
+    await screenshot(sp, 'my-offers');
+
+    const buyer = await signUp('buyer');
+    const { page: bp } = buyer;
+    await bp.goto(`${frontend.url}/?side=SELL&currency=EUR&method=SEPA`);
+    await screenshot(bp, 'offer-book');
+    const row = bp.locator('li.offer', { hasText: seller.person.username });
+    assert.match((await row.textContent()) ?? '', /150\.00 EUR/, 'the price is shown');
+    await row.locator('a.button').click();
+    await bp.waitForURL(/\/offers\/\d+$/);
+
+    await bp.fill('input[name=amount]', '6');
+    await bp.click('button:has-text("Buy XMR")');
+    assert.match((await bp.textContent('.notice.error')) ?? '', /between 0\.1 and 5 XMR/, 'the gateway refusal is on the form');
+    assert.equal(await bp.inputValue('input[name=amount]'), '6', 'the input is kept');
+    await screenshot(bp, 'offer-error');
+
+    await bp.fill('input[name=amount]', '2');
+    assert.equal(await bp.textContent('[data-fiat-preview]'), '≈ 300.00 EUR');
+    await bp.click('button:has-text("Buy XMR")');
+    await bp.waitForURL(/\/trades\/\d+$/);
+    const tradeUrl = bp.url();
+    assert.equal(await bp.textContent('[data-trade-state]'), 'Awaiting payment');
+    assert.match((await bp.textContent('.facts')) ?? '', /300\.00 EUR/);
+    assert.deepEqual(await balances(sp), { available: '8', held: '2', total: '10' }, 'held in escrow from the start');
+
+    await bp.goto(tradeUrl);
+    await bp.fill('input[name=body]', 'Paying now by SEPA.');
+    await bp.click('button:has-text("Send")');
+    await bp.click('[data-action=paid]');
+    await bp.waitForURL(tradeUrl);
+    assert.equal(await bp.textContent('[data-trade-state]'), 'Payment sent');
+    await screenshot(bp, 'trade-buyer-paid');
+
+    await sp.goto(tradeUrl);
+    assert.match((await sp.textContent('.chat')) ?? '', /Paying now by SEPA\./);
+    await screenshot(sp, 'trade-seller-release');
+    await sp.click('[data-action=release]');
+    await sp.waitForURL(tradeUrl);
+    assert.equal(await sp.textContent('[data-trade-state]'), 'Completed');
+    await sp.check('input[name=rating][value=POSITIVE]');
+    await sp.click('button:has-text("Leave feedback")');
+    assert.match((await sp.textContent('.notice.ok')) ?? '', /Thank you/);
+
+    assert.deepEqual(await balances(sp), { available: '8', held: '0', total: '8' });
+    assert.deepEqual(await balances(bp), { available: '2', held: '0', total: '2' });
+    assert.match((await bp.textContent('[data-table=history]')) ?? '', /\+2 XMR/);
+    await screenshot(bp, 'wallet-buyer');
+    await bp.goto(`${frontend.url}/trades`);
+    assert.match((await bp.textContent('table')) ?? '', /Completed/);
+    await bp.goto(`${frontend.url}/users/${seller.person.username}`);
+    assert.match((await bp.textContent('main')) ?? '', /Completed trades\s*1/);
+    await screenshot(bp, 'user-profile');
+    await seller.context.close();
+    await buyer.context.close();
+  });
+
+  it('withdraws once even when the form is sent twice, and says deposits are unavailable without a wallet manager', async () => {
+    const user = await signUp('wd');
+    await stack.fund(user.id, '3');
+    const { page, context } = user;
+    await page.goto(`${frontend.url}/wallet`);
+    assert.match((await page.textContent('main')) ?? '', /Deposits are unavailable right now/);
+    const form = {
+      _csrf: await page.inputValue('form[action="/wallet/withdraw"] input[name=_csrf]'),
+      idempotencyKey: await page.inputValue('input[name=idempotencyKey]'),
+      address: ADDRESS,
+      amount: '1',
+    };
+    const [first, second] = await Promise.all(
+      [1, 2].map(() => context.request.post(`${frontend.url}/wallet/withdraw`, { form, maxRedirects: 0 })),
+    );
+    assert.deepEqual([first?.status(), second?.status()], [302, 302]);
+    assert.deepEqual(await balances(page), { available: '1.99', held: '0', total: '1.99' }, 'debited once: 1 XMR and the 0.01 fee');
+    assert.equal(await page.locator('[data-table=withdrawals] tbody tr').count(), 1);
+    await screenshot(page, 'wallet-withdrawn');
+
+    await page.fill('input[name=address]', ADDRESS);
+    await page.fill('input[name=amount]', '5');
+    await page.click('button:has-text("Withdraw")');
+    assert.match((await page.textContent('.notice.error')) ?? '', /insufficient|not enough|cover/i);
+    assert.equal(await page.inputValue('input[name=amount]'), '5');
+    await context.close();
+  });
+});
