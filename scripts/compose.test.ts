@@ -14,6 +14,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
+import { loadConfig as parseServiceConfig } from '@pupero/shared/config';
+import { configSchema as frontendConfig } from '../services/frontend/src/config.ts';
+import { configSchema as gatewayConfig } from '../services/gateway/src/config.ts';
+import { configSchema as loginConfig } from '../services/login/src/config.ts';
+import { configSchema as offersConfig } from '../services/offers/src/config.ts';
+import { configSchema as transactionsConfig } from '../services/transactions/src/config.ts';
+import { configSchema as walletManagerConfig } from '../services/wallet-manager/src/config.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoEnv = parseEnv(readFileSync(path.join(root, 'Pupero-Assets/.env'), 'utf8'));
@@ -170,6 +177,25 @@ function assertStartupOrder(config: ComposeConfig, order: Record<string, Service
   }
 }
 
+/** Each Node service's own settings schema: what its server.ts parses at startup. */
+const SERVICE_CONFIGS = {
+  frontend: frontendConfig,
+  gateway: gatewayConfig,
+  login: loginConfig,
+  offers: offersConfig,
+  transactions: transactionsConfig,
+  'wallet-manager': walletManagerConfig,
+};
+
+/** Parses every Node service's Compose environment with the service's own schema, as it would at startup. */
+function assertServicesConfigured(config: ComposeConfig) {
+  for (const [name, schema] of Object.entries(SERVICE_CONFIGS)) {
+    const environment = config.services[name]?.environment ?? {};
+    const env = Object.fromEntries(Object.entries(environment).flatMap(([k, v]) => (v === null ? [] : [[k, String(v)]])));
+    assert.doesNotThrow(() => parseServiceConfig(schema, env), `${name} would refuse to start with its Compose environment`);
+  }
+}
+
 describe('docker-compose.yml, the development layout, run as docs/operations.md says', () => {
   const command = configCommandFromDocs(DEV_UP);
 
@@ -213,6 +239,10 @@ describe('docker-compose.yml, the development layout, run as docs/operations.md 
 
   it('starts in order through healthchecks, with the migrations once before the services', () => {
     assertStartupOrder(loadConfig(command), DEV_STARTUP_ORDER);
+  });
+
+  it('gives every Node service the settings its own config schema requires', () => {
+    assertServicesConfigured(loadConfig(command));
   });
 
   it("runs monerod and the wallet on the .env file's network, and points the services inside the network", () => {
@@ -282,6 +312,12 @@ describe('docker-compose.prod.yml, the production layout, run as docs/operations
     }
     assert.equal(services.monerod?.environment?.MONEROD_ARGS, '--testnet', 'testnet unless MONEROD_ARGS says otherwise');
     assert.equal(services['wallet-rpc']?.environment?.MONERO_NETWORK, 'testnet');
+  });
+
+  it("gives every Node service the settings its own config schema requires; the gateway can check the frontend's service token", () => {
+    const config = loadConfig(command, secrets);
+    assertServicesConfigured(config);
+    assert.equal(config.services.gateway?.environment?.SERVICE_TOKEN_SECRET, config.services.frontend?.environment?.SERVICE_TOKEN_SECRET);
   });
 
   it('switches to mainnet only when both MONEROD_ARGS and MONERO_NETWORK are set', () => {

@@ -48,6 +48,7 @@ const serviceImages = {
   'wallet-manager': { package: '@pupero/wallet-manager', portVariable: 'WALLET_MANAGER_PORT' },
   offers: { package: '@pupero/offers', portVariable: 'OFFERS_PORT' },
   gateway: { package: '@pupero/gateway', portVariable: 'GATEWAY_PORT' },
+  frontend: { package: '@pupero/frontend', portVariable: 'FRONTEND_PORT' },
 } as const;
 
 interface Instruction {
@@ -409,7 +410,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     assert.equal(Number(rows[0]?.n), migrations.length);
   });
 
-  it('starts login, transactions, the wallet manager (beside a regtest chain), offers and the gateway from their images, all healthy', async () => {
+  it("starts all six services from their images in Compose's order (the wallet manager beside a regtest chain), each healthy, then the home page through the frontend", async () => {
     const built = Object.fromEntries(
       Object.keys(serviceImages).map((s) => {
         const image = images.get(s);
@@ -468,6 +469,13 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         WALLET_MANAGER_SERVICE_URL: url('wallet-manager'),
         GATEWAY_PORT: String(ports.gateway),
       },
+      frontend: {
+        ...common,
+        GATEWAY_URL: url('gateway'),
+        SESSION_SECRET: testSecret(),
+        SESSION_COOKIE_SECURE: 'false',
+        FRONTEND_PORT: String(ports.frontend),
+      },
     };
     const expectedChecks: Record<keyof typeof serviceImages, Record<string, string>> = {
       login: { database: 'ok' },
@@ -475,17 +483,24 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       'wallet-manager': { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' },
       offers: { database: 'ok' },
       gateway: { login: 'ok', transactions: 'ok', offers: 'ok', 'wallet-manager': 'ok' },
+      frontend: { gateway: 'ok', database: 'ok' },
     };
 
     const running: { container: Container; image: Image; env: Record<string, string> }[] = [];
     // In dependency order, as Compose starts them: each waits for the health of those before it.
-    for (const service of ['login', 'transactions', 'wallet-manager', 'offers', 'gateway'] as const) {
+    for (const service of ['login', 'transactions', 'wallet-manager', 'offers', 'gateway', 'frontend'] as const) {
       const container = startContainer(built[service], environments[service]);
       running.push({ container, image: built[service], env: environments[service] });
       cleanups.push(() => container.child.exitCode === null && container.child.kill('SIGKILL'));
       const body = (await waitHealthy(container, `${url(service)}/healthz`)) as { status: string; checks: Record<string, string> };
       assert.deepEqual({ status: body.status, checks: body.checks }, { status: 'ok', checks: expectedChecks[service] }, service);
     }
+
+    // The frontend's image carries its templates and static files: the offer book renders through the gateway.
+    const home = await fetch(`${url('frontend')}/`);
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /<html[\s\S]*Pupero/);
+    assert.equal((await fetch(`${url('frontend')}/static/style.css`)).status, 200);
 
     for (const { image, env } of running) runHealthcheck(image, env);
     for (const { container } of running.reverse()) {
