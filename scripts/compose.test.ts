@@ -30,6 +30,7 @@ const PROD_SECRETS = [
   'JWT_SECRET',
   'SERVICE_TOKEN_SECRET',
   'SESSION_SECRET',
+  'CLIENT_ADDRESS_SECRET',
   'MARIADB_PASSWORD',
   'MARIADB_ROOT_PASSWORD',
   'RABBITMQ_PASSWORD',
@@ -314,10 +315,24 @@ describe('docker-compose.prod.yml, the production layout, run as docs/operations
     assert.equal(services['wallet-rpc']?.environment?.MONERO_NETWORK, 'testnet');
   });
 
-  it("gives every Node service the settings its own config schema requires; the gateway can check the frontend's service token", () => {
+  it('gives every Node service the settings its own config schema requires; the public-facing ones share only the client-address secret', () => {
     const config = loadConfig(command, secrets);
     assertServicesConfigured(config);
-    assert.equal(config.services.gateway?.environment?.SERVICE_TOKEN_SECRET, config.services.frontend?.environment?.SERVICE_TOKEN_SECRET);
+    for (const name of EDGE) {
+      const environment = config.services[name]?.environment ?? {};
+      assert.equal(environment.CLIENT_ADDRESS_SECRET, secrets.CLIENT_ADDRESS_SECRET, `${name} can sign or check the browser's address`);
+      assert.ok(
+        !('SERVICE_TOKEN_SECRET' in environment),
+        `${name} faces the internet and must not be able to call the ledger as a service`,
+      );
+    }
+    assert.ok(!('CLIENT_ADDRESS_SECRET' in (config.services.login?.environment ?? {})));
+  });
+
+  it('passes FRONTEND_TRUST_PROXY through, for the TLS proxy in front of the frontend', () => {
+    const config = loadConfig(command, { ...secrets, FRONTEND_TRUST_PROXY: '10.0.0.5' });
+    assert.equal(config.services.frontend?.environment?.FRONTEND_TRUST_PROXY, '10.0.0.5');
+    assert.equal(loadConfig(command, secrets).services.frontend?.environment?.FRONTEND_TRUST_PROXY, 'false');
   });
 
   it('switches to mainnet only when both MONEROD_ARGS and MONERO_NETWORK are set', () => {

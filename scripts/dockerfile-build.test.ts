@@ -425,6 +425,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const chain = await startMoneroBeside(path.join(scratch, 'regtest'));
     cleanups.push(chain.stop);
     const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
+    const clientAddressSecret = testSecret();
     const common = { ...secrets, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: db.url };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
@@ -460,7 +461,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         OFFERS_PORT: String(ports.offers),
       },
       gateway: {
-        ...secrets,
+        JWT_SECRET: secrets.JWT_SECRET,
+        CLIENT_ADDRESS_SECRET: clientAddressSecret,
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         LOGIN_SERVICE_URL: url('login'),
@@ -470,7 +472,10 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         GATEWAY_PORT: String(ports.gateway),
       },
       frontend: {
-        ...common,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: db.url,
+        CLIENT_ADDRESS_SECRET: clientAddressSecret,
         GATEWAY_URL: url('gateway'),
         SESSION_SECRET: testSecret(),
         SESSION_COOKIE_SECURE: 'false',

@@ -22,14 +22,14 @@ describe('accounts in the browser', () => {
   let stack: TestStack;
   let frontend: TestFrontend;
   let browser: Browser;
-  const serviceTokenSecret = testSecret();
+  const clientAddressSecret = testSecret();
   before(async () => {
-    stack = await startStack({ gatewayEnv: { SERVICE_TOKEN_SECRET: serviceTokenSecret } });
+    stack = await startStack({ gatewayEnv: { CLIENT_ADDRESS_SECRET: clientAddressSecret } });
     // As behind a load balancer on loopback: the browser's address comes from its X-Forwarded-For.
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
       databaseUrl: stack.login.db.url,
-      serviceTokenSecret,
+      clientAddressSecret,
       env: { FRONTEND_TRUST_PROXY: 'loopback' },
     });
     browser = await launchBrowser();
@@ -146,6 +146,40 @@ describe('accounts in the browser', () => {
     await page.goto(`${frontend.url}/account`);
     assert.equal(new URL(page.url()).pathname, '/login', 'a refused refresh logs out');
     assert.equal(await sessions.count({ where: { data: { contains: person.username } } }), 0, 'the session is gone');
+    await context.close();
+  });
+
+  it('logs out for good: the cookie is cleared, and a request still running cannot write the session back', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const person = newPerson('lo');
+    await register(page, frontend.url, person);
+    const cookie = (await context.cookies()).find((c) => c.name === 'pupero');
+    assert.ok(cookie);
+    const sid = decodeURIComponent(cookie.value)
+      .replace(/^s:/, '')
+      .replace(/\.[^.]*$/, '');
+    const store = frontend.deps.sessionStore;
+    const loaded = await new Promise<any>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s))));
+    assert.equal(loaded?.auth?.user?.username, person.username);
+
+    await page.click('button:has-text("Log out")');
+    await page.waitForURL(`${frontend.url}/`);
+    assert.deepEqual(
+      (await context.cookies()).map((c) => c.name),
+      [],
+      'the logout clears the cookie',
+    );
+    // What express-session does when a request of this session, begun before the logout, ends: save it.
+    await new Promise<void>((resolve, reject) => store.set(sid, loaded, (err) => (err ? reject(err) : resolve())));
+    const after = await new Promise<any>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s))));
+    assert.equal(after, null, 'the destroyed session stays destroyed');
+    const row = await frontend.deps.prisma.frontendSession.findUniqueOrThrow({ where: { sid } });
+    assert.doesNotMatch(row.data, /accessToken|refreshToken/, 'no token is left in the table');
+    // The old cookie, kept by an attacker or a stale tab, opens nothing.
+    await context.addCookies([cookie]);
+    await page.goto(`${frontend.url}/wallet`);
+    assert.equal(new URL(page.url()).pathname, '/login');
     await context.close();
   });
 

@@ -11,8 +11,9 @@ export const configSchema = z
     DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
     // Signs the session cookie.
     SESSION_SECRET: envSecret,
-    // Signs the frontend's service token, with which the gateway believes the browser's address.
-    SERVICE_TOKEN_SECRET: envSecret,
+    // Signs the token with which the gateway believes the browser's address. Its own secret, not
+    // SERVICE_TOKEN_SECRET: a public-facing container must not be able to call the ledger as a service.
+    CLIENT_ADDRESS_SECRET: envSecret,
     // Secure by default: a local stack over plain HTTP turns it off in its .env.
     SESSION_COOKIE_SECURE: envBoolean.default(true),
     SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none'], { message: 'must be lax, strict or none' }).default('lax'),

@@ -26,8 +26,11 @@ describe('a trade in the browser', () => {
   let browser: Browser;
   before(async () => {
     stack = await startOffersStack();
-    const serviceTokenSecret = stack.login.deps.config.SERVICE_TOKEN_SECRET;
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.url, serviceTokenSecret });
+    frontend = await startFrontend({
+      gatewayUrl: stack.gatewayUrl,
+      databaseUrl: stack.login.db.url,
+      clientAddressSecret: stack.clientAddressSecret,
+    });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -151,6 +154,38 @@ describe('a trade in the browser', () => {
     await page.click('button:has-text("Withdraw")');
     assert.match((await page.textContent('.notice.error')) ?? '', /insufficient|not enough|cover/i);
     assert.equal(await page.inputValue('input[name=amount]'), '5');
+
+    // The first form again (the browser's Back), with another amount: its key is spent, so the ledger
+    // refuses it; the page says so and hands out a new key, with which the next send goes through.
+    const conflict = await context.request.post(`${frontend.url}/wallet/withdraw`, { form: { ...form, amount: '0.5' }, maxRedirects: 0 });
+    assert.equal(conflict.status(), 409);
+    const conflictPage = await conflict.text();
+    assert.match(conflictPage, /A withdrawal was already made with this form/);
+    const freshKey = /name="idempotencyKey" value="([^"]+)"/.exec(conflictPage)?.[1];
+    assert.ok(freshKey && freshKey !== form.idempotencyKey, 'a new key for the next withdrawal');
+    const again = await context.request.post(`${frontend.url}/wallet/withdraw`, {
+      form: { ...form, amount: '0.5', idempotencyKey: freshKey },
+      maxRedirects: 0,
+    });
+    assert.equal(again.status(), 302);
+    assert.deepEqual(await balances(page), { available: '1.48', held: '0', total: '1.48' });
+
+    // No answer from the gateway: the withdrawal may or may not have been made, so the page offers
+    // the same form with the same key (safe to send again), never a fresh one.
+    await page.goto(`${frontend.url}/wallet`);
+    const unsure = {
+      _csrf: await page.inputValue('form[action="/wallet/withdraw"] input[name=_csrf]'),
+      idempotencyKey: await page.inputValue('input[name=idempotencyKey]'),
+      address: ADDRESS,
+      amount: '0.1',
+    };
+    await stack.gateway.close();
+    const lost = await context.request.post(`${frontend.url}/wallet/withdraw`, { form: unsure, maxRedirects: 0 });
+    assert.equal(lost.status(), 503);
+    const lostPage = await lost.text();
+    assert.match(lostPage, /may or may not have been made/);
+    assert.equal(/name="idempotencyKey" value="([^"]+)"/.exec(lostPage)?.[1], unsure.idempotencyKey);
+    assert.match(lostPage, /name="amount"[^>]*value="0.1"/);
     await context.close();
   });
 });

@@ -15,7 +15,7 @@ export function createDeps(config: Config, logger: Logger): FrontendDeps & { clo
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const sessionStore = new PrismaSessionStore(prisma);
   sessionStore.startPruning(PRUNE_INTERVAL_MS, (err) => logger.warn({ err }, 'pruning expired sessions failed'));
-  const tokenFor = createServiceTokenSigner(createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET'), 'frontend');
+  const tokenFor = createServiceTokenSigner(createSigningKey(config.CLIENT_ADDRESS_SECRET, 'CLIENT_ADDRESS_SECRET'), 'frontend');
   const gateway = createGatewayClient({
     baseUrl: config.GATEWAY_URL,
     serviceToken: () => tokenFor('gateway'),

@@ -22,14 +22,14 @@ export interface TestFrontend {
 export async function startFrontend(options: {
   gatewayUrl: string;
   databaseUrl: string;
-  serviceTokenSecret: string;
+  clientAddressSecret: string;
   env?: Record<string, string>;
 }): Promise<TestFrontend> {
   const config = loadConfig(configSchema, {
     GATEWAY_URL: options.gatewayUrl,
     DATABASE_URL: options.databaseUrl,
     SESSION_SECRET: testSecret(),
-    SERVICE_TOKEN_SECRET: options.serviceTokenSecret,
+    CLIENT_ADDRESS_SECRET: options.clientAddressSecret,
     SESSION_COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
     ...options.env,

@@ -39,8 +39,8 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
     bodyLimit: BODY_LIMIT_BYTES,
   });
   const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
-  // Without SERVICE_TOKEN_SECRET no caller can vouch for a client address.
-  const serviceKey = config.SERVICE_TOKEN_SECRET ? createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET') : undefined;
+  // Without CLIENT_ADDRESS_SECRET no caller can vouch for a client address.
+  const serviceKey = config.CLIENT_ADDRESS_SECRET ? createSigningKey(config.CLIENT_ADDRESS_SECRET, 'CLIENT_ADDRESS_SECRET') : undefined;
   const clientAddress = clientAddressResolver(serviceKey);
   await app.register(rateLimit, {
     global: true,

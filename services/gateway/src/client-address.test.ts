@@ -24,9 +24,9 @@ describe('the client address a frontend vouches for', () => {
     res.end('{}');
   });
   const secret = testSecret();
-  const serviceSecret = testSecret();
-  const serviceKey = createSigningKey(serviceSecret);
-  const frontendToken = createServiceTokenSigner(serviceKey, 'frontend')('gateway');
+  const clientAddressSecret = testSecret();
+  const clientAddressKey = createSigningKey(clientAddressSecret);
+  const frontendToken = createServiceTokenSigner(clientAddressKey, 'frontend')('gateway');
   let gateway: Server;
   let api: JsonClient;
 
@@ -52,7 +52,7 @@ describe('the client address a frontend vouches for', () => {
 
   before(async () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    ({ app: gateway, api } = await startGateway({ SERVICE_TOKEN_SECRET: serviceSecret, AUTH_RATE_LIMIT_MAX: '2' }));
+    ({ app: gateway, api } = await startGateway({ CLIENT_ADDRESS_SECRET: clientAddressSecret, AUTH_RATE_LIMIT_MAX: '2' }));
   });
   after(async () => {
     await gateway.close();
@@ -67,9 +67,9 @@ describe('the client address a frontend vouches for', () => {
   });
 
   it('ignores the header without a token, with a forged one, or with another service token', async () => {
-    const otherService = createServiceTokenSigner(serviceKey, 'offers')('gateway');
+    const otherService = createServiceTokenSigner(clientAddressKey, 'offers')('gateway');
     const wrongKey = createServiceTokenSigner(createSigningKey(testSecret()), 'frontend')('gateway');
-    const forLogin = createServiceTokenSigner(serviceKey, 'frontend')('login');
+    const forLogin = createServiceTokenSigner(clientAddressKey, 'frontend')('login');
     for (const token of [undefined, 'forged', otherService, wrongKey, forLogin]) {
       const headers = await forwardedFor(api, { [CLIENT_ADDRESS_HEADER]: '203.0.113.7', ...(token ? { 'x-service-token': token } : {}) });
       assert.equal(headers?.['x-forwarded-for'], '127.0.0.1', `token ${token?.slice(0, 12)}`);
@@ -89,7 +89,7 @@ describe('the client address a frontend vouches for', () => {
     assert.deepEqual(forged, [200, 200, 429], 'without the token every forged address counts as the caller itself');
   });
 
-  it('believes no one when the gateway has no SERVICE_TOKEN_SECRET', async () => {
+  it('believes no one when the gateway has no CLIENT_ADDRESS_SECRET', async () => {
     const bare = await startGateway({});
     after(() => bare.app.close());
     const headers = await forwardedFor(bare.api, { 'x-service-token': frontendToken, [CLIENT_ADDRESS_HEADER]: '203.0.113.7' });

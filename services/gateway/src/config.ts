@@ -17,8 +17,9 @@ export const configSchema = z.object({
   UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(15_000),
   // The gateway faces clients: it trusts no X-Forwarded-For unless a load balancer in front is named here.
   GATEWAY_TRUST_PROXY: envTrustProxy.default(false),
-  // Verifies the frontend's service token, the only caller whose word on the client address counts. Unset: no one's does.
-  SERVICE_TOKEN_SECRET: envSecret.optional(),
+  // Verifies the frontend's token, the only caller whose word on the client address counts. Unset: no one's does.
+  // Its own secret: neither the gateway nor the frontend holds SERVICE_TOKEN_SECRET, which moves money.
+  CLIENT_ADDRESS_SECRET: envSecret.optional(),
   LOG_LEVEL: logLevel,
 });
 

@@ -25,6 +25,10 @@ export const BAD_ADDRESS = `${ADDRESS.slice(0, -1)}B`;
 export interface LedgerStack {
   api: JsonClient;
   gatewayUrl: string;
+  /** The gateway itself (a test may stop it early; closing it twice is harmless). */
+  gateway: Server;
+  /** The gateway's CLIENT_ADDRESS_SECRET: a frontend in front of this gateway signs with it. */
+  clientAddressSecret: string;
   /** Straight to the transactions service with a service token of `caller`. */
   service(caller: string): JsonClient;
   deps: TransactionsDeps;
@@ -86,8 +90,10 @@ export async function startLedgerStack(
   await consumeWithdrawalResults(deps, logger);
 
   const extra = await options.beside?.({ databaseUrl: login.db.url, loginUrl: login.url, transactionsUrl, secrets, queue, resultsQueue });
+  const clientAddressSecret = testSecret();
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
     ...secrets,
+    CLIENT_ADDRESS_SECRET: clientAddressSecret,
     LOGIN_SERVICE_URL: login.url,
     TRANSACTIONS_SERVICE_URL: transactionsUrl,
     LOG_LEVEL: 'silent',
@@ -112,6 +118,8 @@ export async function startLedgerStack(
   const stack: LedgerStack = {
     api,
     gatewayUrl,
+    gateway,
+    clientAddressSecret,
     service,
     deps,
     login,

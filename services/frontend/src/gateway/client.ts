@@ -58,7 +58,12 @@ export function createGatewayClient(options: GatewayClientOptions) {
     }
     const text = await response.text();
     if (response.status >= 500) throw new GatewayUnavailableError(new Error(`gateway answered ${response.status}: ${text.slice(0, 200)}`));
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    try {
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      // Not the gateway's JSON (a proxy's error page, say): as good as no answer.
+      throw new GatewayUnavailableError(new Error(`gateway answered ${response.status} with a body that is not JSON`));
+    }
   }
 
   const refresher = createRefresher((caller, refreshToken) =>

@@ -38,7 +38,10 @@ export function errorPages(logger: Logger) {
       logger.warn({ err: err.cause, requestId: req.id }, 'the gateway is unavailable');
       return res.status(503).render('error', {
         title: 'Temporarily unavailable',
-        message: 'Pupero cannot answer right now. Nothing was lost: please try again in a moment.',
+        message:
+          req.method === 'GET'
+            ? 'Pupero cannot answer right now. Please try again in a moment.'
+            : 'Pupero did not answer in time, so what you sent may or may not have been done. Please check before sending it again.',
       });
     }
     logger.error({ err, requestId: req.id }, 'request failed');

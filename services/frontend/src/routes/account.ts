@@ -25,7 +25,7 @@ export function accountRoutes(deps: FrontendDeps) {
       const updated = await gatewayFor(deps, req).put('/auth/me', { currentPassword: passwordOf(req, 'currentPassword'), ...changes });
       if (newPassword) {
         // A new password ends every login of the account, this one too: start again with it.
-        await destroySession(req);
+        await destroySession(deps, req, res);
         return res.redirect('/login?next=/account');
       }
       Object.assign(user, { email: updated.email, username: updated.username });
@@ -48,7 +48,7 @@ export function accountRoutes(deps: FrontendDeps) {
     const totp = field(req.body, 'totp');
     try {
       await gatewayFor(deps, req).delete('/auth/me', { password: passwordOf(req, 'password'), ...(totp ? { totp } : {}) });
-      await destroySession(req);
+      await destroySession(deps, req, res);
       res.redirect('/');
     } catch (err) {
       await renderAccount(req, res.status(422), { form: 'delete', error: refusal(err) });

@@ -75,7 +75,7 @@ export function authRoutes(deps: FrontendDeps) {
         .post('/auth/logout', { refreshToken }, { anonymous: true })
         .catch((err) => req.log.warn({ err }, 'logout at the gateway failed'));
     }
-    await destroySession(req);
+    await destroySession(deps, req, res);
     res.redirect('/');
   });
 

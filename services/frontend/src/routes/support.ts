@@ -3,6 +3,7 @@ import type { FrontendDeps } from '../deps.ts';
 import type { Caller, CallOptions } from '../gateway/client.ts';
 import { GatewayError } from '../gateway/errors.ts';
 import type { Flash, SessionAuth } from '../session/data.ts';
+import { sessionCookie } from '../session/middleware.ts';
 
 /** The gateway, on behalf of this browser request. */
 export function gatewayFor(deps: Pick<FrontendDeps, 'gateway'>, req: Request) {
@@ -74,5 +75,9 @@ export function idParam(req: Request): number {
 export const regenerate = (req: Request) =>
   new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
 export const saveSession = (req: Request) => new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
-export const destroySession = (req: Request) =>
-  new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));
+/** Ends the browser's session: its row in the store, and the cookie in the browser. */
+export async function destroySession(deps: Pick<FrontendDeps, 'config'>, req: Request, res: Response) {
+  await new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));
+  const { name, options } = sessionCookie(deps.config);
+  res.clearCookie(name, options);
+}

@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import QRCode from 'qrcode';
 import type { FrontendDeps } from '../deps.ts';
 import { GatewayError, GatewayUnavailableError } from '../gateway/errors.ts';
-import { authOf, field, flash, gatewayFor, refusal, requireLogin } from './support.ts';
+import { authOf, field, flash, gatewayFor, refusal, refusedWith, requireLogin } from './support.ts';
 
 /** Keys of the last few withdraw forms rendered for this session: a resubmitted (or doubled) form reuses its key. */
 const KEPT_KEYS = 10;
@@ -35,6 +35,12 @@ export function walletRoutes(deps: FrontendDeps) {
       flash(req, 'ok', `Withdrawal of ${withdrawal.amount} XMR requested (fee ${withdrawal.fee} XMR).`);
       res.redirect('/wallet');
     } catch (err) {
+      // The request may have reached the ledger: only the same key makes sending it again safe.
+      if (err instanceof GatewayUnavailableError) return res.status(503).render('withdraw-unsure', { values, key, error: null });
+      if (refusedWith(err, 'IDEMPOTENCY_CONFLICT')) {
+        const error = 'A withdrawal was already made with this form (see the list below). To make another one, send this form again.';
+        return renderWallet(req, res.status(409), { values, error, key: issueKey(req) });
+      }
       await renderWallet(req, res.status(422), { values, error: refusal(err), key });
     }
   });

@@ -10,19 +10,22 @@ import type { PrismaSessionStore } from './store.ts';
  */
 export function sessions(config: Config, store: PrismaSessionStore) {
   return session({
-    name: config.SESSION_COOKIE_SECURE ? '__Host-pupero' : 'pupero',
+    name: sessionCookie(config).name,
     secret: config.SESSION_SECRET,
     store,
     resave: false,
     saveUninitialized: false,
     proxy: config.FRONTEND_TRUST_PROXY !== false,
-    cookie: {
-      httpOnly: true,
-      secure: config.SESSION_COOKIE_SECURE,
-      sameSite: config.SESSION_COOKIE_SAMESITE,
-      path: '/',
-    },
+    cookie: sessionCookie(config).options,
   });
+}
+
+/** The session cookie's name and attributes: the same to set it and to clear it. */
+export function sessionCookie(config: Config) {
+  return {
+    name: config.SESSION_COOKIE_SECURE ? '__Host-pupero' : 'pupero',
+    options: { httpOnly: true, secure: config.SESSION_COOKIE_SECURE, sameSite: config.SESSION_COOKIE_SAMESITE, path: '/' },
+  };
 }
 
 export const rememberMeMs = (config: Config) => config.REMEMBER_ME_DAYS * 24 * 3600 * 1000;

@@ -4,6 +4,11 @@ import { type SessionData, Store } from 'express-session';
 /** How long a session without a persistent cookie ("remember me" off) lives in the store, idle. */
 const BROWSER_SESSION_MS = 24 * 3600 * 1000;
 /** A touch moves the expiry only when it gains at least this much: not one write per page view. */
+/**
+ * A destroyed session stays this long as an expired row with no data (a tombstone): a request of
+ * the same session still running when the user logged out must not write it back, tokens and all.
+ */
+const TOMBSTONE_MS = 3600 * 1000;
 const TOUCH_GRANULARITY_MS = 60 * 1000;
 
 type Done = (err?: unknown) => void;
@@ -12,7 +17,8 @@ type Done = (err?: unknown) => void;
  * express-session's store over the shared Prisma client, table `frontend_sessions`. Written here
  * rather than taken from a package: the Prisma session stores read-then-write on `set`, which two
  * requests of one browser (or two replicas) race into a duplicate key; this one upserts in one
- * statement. Expired rows are never read and are deleted by `prune`.
+ * statement, and never over an expired or destroyed row. Expired rows are never read and are
+ * deleted by `prune` an hour after they expired.
  */
 export class PrismaSessionStore extends Store {
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -30,25 +36,28 @@ export class PrismaSessionStore extends Store {
   override set(sid: string, session: SessionData, done?: Done) {
     const data = JSON.stringify(session);
     const expiresAt = expiryOf(session);
+    // MariaDB applies the assignments in order: `data` is decided while expires_at is still the stored one.
     this.prisma.$executeRaw`INSERT INTO frontend_sessions (sid, data, expires_at) VALUES (${sid}, ${data}, ${expiresAt})
-      ON DUPLICATE KEY UPDATE data = VALUES(data), expires_at = VALUES(expires_at)`.then(() => done?.(), done);
+      ON DUPLICATE KEY UPDATE data = IF(expires_at > NOW(3), VALUES(data), data),
+        expires_at = IF(expires_at > NOW(3), VALUES(expires_at), expires_at)`.then(() => done?.(), done);
   }
 
   override touch(sid: string, session: SessionData, done?: Done) {
     const expiresAt = expiryOf(session);
     const unlessRecent = new Date(expiresAt.getTime() - TOUCH_GRANULARITY_MS);
     this.prisma.frontendSession
-      .updateMany({ where: { sid, expiresAt: { lt: unlessRecent } }, data: { expiresAt } })
+      .updateMany({ where: { sid, expiresAt: { lt: unlessRecent, gt: new Date() } }, data: { expiresAt } })
       .then(() => done?.(), done);
   }
 
   override destroy(sid: string, done?: Done) {
-    this.prisma.frontendSession.deleteMany({ where: { sid } }).then(() => done?.(), done);
+    this.prisma.frontendSession.updateMany({ where: { sid }, data: { data: '{}', expiresAt: new Date() } }).then(() => done?.(), done);
   }
 
-  /** Deletes expired sessions; returns how many. */
+  /** Deletes sessions expired (or destroyed) over an hour ago; returns how many. */
   async prune(now = new Date()): Promise<number> {
-    return (await this.prisma.frontendSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+    const before = new Date(now.getTime() - TOMBSTONE_MS);
+    return (await this.prisma.frontendSession.deleteMany({ where: { expiresAt: { lte: before } } })).count;
   }
 
   /** Prunes every `intervalMs` (every replica may; the delete is idempotent) until `stopPruning`. */
