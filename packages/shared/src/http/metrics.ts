@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import client, { type Counter, type Gauge, Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
@@ -9,10 +10,32 @@ import type { Server } from './create-server.ts';
  * address must not pass the public through.
  */
 const PRIVATE = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i];
-export const isPrivate = (ip: string) => {
+const isPrivate = (ip: string) => {
   const address = ip.replace(/^::ffff:/i, '');
   return isIP(address) !== 0 && PRIVATE.some((range) => range.test(address));
 };
+
+/** Whether a connection may read /metrics: from a private address, and not passed on by a proxy. */
+export const mayReadMetrics = (remoteAddress: string | undefined, headers: IncomingHttpHeaders) =>
+  headers['x-forwarded-for'] === undefined && isPrivate(remoteAddress ?? '');
+
+/**
+ * What every service's /metrics shows, whatever its framework: a registry labelled with the service,
+ * the process metrics, and the HTTP latency histogram by method, route and status.
+ */
+export function httpMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  client.collectDefaultMetrics({ register: registry });
+  const duration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, duration };
+}
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -27,23 +50,13 @@ export interface ServiceMetrics {
  * queue depth). Every series carries `service`.
  */
 export function registerMetrics(app: Server, service: string): ServiceMetrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service });
-  client.collectDefaultMetrics({ register: registry });
-  const duration = new client.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const { registry, duration } = httpMetrics(service);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (request, reply) => {
-    const proxied = request.headers['x-forwarded-for'] !== undefined;
-    if (proxied || !isPrivate(request.socket.remoteAddress ?? '')) throw new AppError('NOT_FOUND', 'Route GET /metrics not found');
+    if (!mayReadMetrics(request.socket.remoteAddress, request.headers)) throw new AppError('NOT_FOUND', 'Route GET /metrics not found');
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
   return {

@@ -1,7 +1,7 @@
 import { CLIENT_ADDRESS_HEADER } from '@pupero/shared/service-token';
 import type { Session, SessionData } from 'express-session';
 import type { SessionAuth } from '../session/data.ts';
-import { GatewayError, GatewayUnavailableError, SessionExpiredError } from './errors.ts';
+import { GatewayUnavailableError, refusalOf, SessionExpiredError } from './errors.ts';
 import { createRefresher } from './refresh.ts';
 
 /** Who is asking: the browser's request, its session (which holds the tokens) and its address. */
@@ -81,10 +81,7 @@ export function createGatewayClient(options: GatewayClientOptions) {
         answer = await send(caller, method, path, call, await refresher.fresh(caller, auth, true));
       }
     }
-    if (answer.status >= 400) {
-      const { code = 'ERROR', message = `The gateway answered ${answer.status}`, details } = answer.body ?? {};
-      throw new GatewayError(answer.status, code, message, details);
-    }
+    if (answer.status >= 400) throw refusalOf(answer);
     return answer.body as T;
   }
 

@@ -20,6 +20,12 @@ export class GatewayError extends Error {
   }
 }
 
+/** A 4xx answer in the common shape `{statusCode, code, message, details?}` as a GatewayError. */
+export function refusalOf(answer: { status: number; body: any }): GatewayError {
+  const { code = 'ERROR', message = `The gateway answered ${answer.status}`, details } = answer.body ?? {};
+  return new GatewayError(answer.status, code, message, details);
+}
+
 /** The gateway did not answer, or answered 5xx: a friendly 503 page, never the details. */
 export class GatewayUnavailableError extends Error {
   constructor(cause: unknown) {

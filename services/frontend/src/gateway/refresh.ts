@@ -1,6 +1,6 @@
 import type { SessionAuth } from '../session/data.ts';
 import type { Caller } from './client.ts';
-import { GatewayError, SessionExpiredError } from './errors.ts';
+import { refusalOf, SessionExpiredError } from './errors.ts';
 
 /** Refresh this long before the access token expires, so a call never starts with a dying token. */
 const EARLY_MS = 30_000;
@@ -34,10 +34,7 @@ export function createRefresher(refreshCall: RefreshCall, now = () => Date.now()
         .then((answer) => {
           // Only a refused token ends the session; a rate limit or a refused request leaves it as it is.
           if (answer.status === 401) throw new SessionExpiredError();
-          if (answer.status !== 200) {
-            const { code = 'ERROR', message = `The gateway answered ${answer.status}` } = answer.body ?? {};
-            throw new GatewayError(answer.status, code, message);
-          }
+          if (answer.status !== 200) throw refusalOf(answer);
           forgetOld();
           rotated.set(refreshToken, { tokens: answer.body as Tokens, until: now() + REMEMBER_MS });
           return answer.body as Tokens;
