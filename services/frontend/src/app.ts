@@ -39,6 +39,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.get('/healthz', healthRoute(deps));
   // Before the session: stylesheets and scripts never touch the session store.
   app.use('/static', express.static(here('../public'), { maxAge: '1h', index: false }));
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/icon.svg'));
 
   const csrf = createCsrf();
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));

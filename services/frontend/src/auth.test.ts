@@ -7,6 +7,7 @@ import {
   inlineScripts,
   launchBrowser,
   logIn,
+  logOut,
   newPerson,
   register,
   screenshot,
@@ -58,8 +59,7 @@ describe('accounts in the browser', () => {
     assert.equal(cookies[0]?.sameSite, 'Lax');
     assert.equal(cookies[0]?.expires, -1, 'without "remember me" the cookie ends with the browser');
 
-    await page.click('button:has-text("Log out")');
-    await page.waitForURL(`${frontend.url}/`);
+    await logOut(page, frontend.url);
     assert.equal(await page.locator('a:has-text("Log in")').count(), 1);
     await logIn(page, frontend.url, person.username, person.password, true);
     assert.equal(await page.locator('button:has-text("Log out")').count(), 1);
@@ -102,8 +102,7 @@ describe('accounts in the browser', () => {
     await page.click('button:has-text("Turn on")');
     assert.match((await page.textContent('.notice.ok')) ?? '', /Two-factor authentication is on/);
 
-    await page.click('button:has-text("Log out")');
-    await page.waitForURL(`${frontend.url}/`);
+    await logOut(page, frontend.url);
     await logIn(page, frontend.url, person.username, person.password);
     assert.equal(await page.locator('h1:has-text("Two-factor code")').count(), 1, 'the second step asks for the code');
     assert.ok(!(await page.content()).includes(person.password), 'the password is not carried in the page');
@@ -163,8 +162,7 @@ describe('accounts in the browser', () => {
     const loaded = await new Promise<any>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s))));
     assert.equal(loaded?.auth?.user?.username, person.username);
 
-    await page.click('button:has-text("Log out")');
-    await page.waitForURL(`${frontend.url}/`);
+    await logOut(page, frontend.url);
     assert.deepEqual(
       (await context.cookies()).map((c) => c.name),
       [],
@@ -221,7 +219,7 @@ describe('accounts in the browser', () => {
     const page = await context.newPage();
     const person = newPerson('ip');
     await register(page, frontend.url, person);
-    await page.click('button:has-text("Log out")');
+    await logOut(page, frontend.url);
     await logIn(page, frontend.url, person.username, 'not the password at all');
     assert.match((await page.textContent('.notice.error')) ?? '', /invalid|incorrect|wrong/i);
     assert.equal(await page.inputValue('input[name=identifier]'), person.username, 'the identifier is kept, the password is not');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -92,6 +93,16 @@ export async function register(page: Page, base: string, person: ReturnType<type
   await page.fill('input[name=username]', person.username);
   await page.fill('input[name=password]', person.password);
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]:has-text("Sign up")')]);
+}
+
+/** Clicks "Log out" and waits until the logout has answered (a redirect home) and that page has loaded. */
+export async function logOut(page: Page, base: string) {
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/logout` && r.request().method() === 'POST'),
+    page.click('button:has-text("Log out")'),
+  ]);
+  assert.equal(answer.status(), 302, `logout answered ${answer.status()}: ${await answer.text().catch(() => '')}`);
+  await page.waitForURL(`${base}/`);
 }
 
 export async function logIn(page: Page, base: string, identifier: string, password: string, rememberMe = false) {

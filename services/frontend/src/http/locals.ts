@@ -6,9 +6,11 @@ export function pageLocals(req: Request, res: Response, next: NextFunction) {
   // A signed-in page (balances, a pending 2FA secret) must not come back from the cache after logout.
   if (res.locals.user) res.set('Cache-Control', 'no-store');
   res.locals.path = req.path;
-  if (req.session.flash) {
-    res.locals.flash = req.session.flash;
+  // Taken when a page shows it, not by whatever request comes first (a redirect, a 404 of the browser's own).
+  res.locals.takeFlash = () => {
+    const flash = req.session.flash;
     delete req.session.flash;
-  }
+    return flash;
+  };
   next();
 }

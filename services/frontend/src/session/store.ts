@@ -37,9 +37,11 @@ export class PrismaSessionStore extends Store {
     const data = JSON.stringify(session);
     const expiresAt = expiryOf(session);
     // MariaDB applies the assignments in order: `data` is decided while expires_at is still the stored one.
+    // `now` is this process's clock, written the way every other expiry is (not NOW(3), the server's zone).
+    const now = new Date();
     this.prisma.$executeRaw`INSERT INTO frontend_sessions (sid, data, expires_at) VALUES (${sid}, ${data}, ${expiresAt})
-      ON DUPLICATE KEY UPDATE data = IF(expires_at > NOW(3), VALUES(data), data),
-        expires_at = IF(expires_at > NOW(3), VALUES(expires_at), expires_at)`.then(() => done?.(), done);
+      ON DUPLICATE KEY UPDATE data = IF(expires_at > ${now}, VALUES(data), data),
+        expires_at = IF(expires_at > ${now}, VALUES(expires_at), expires_at)`.then(() => done?.(), done);
   }
 
   override touch(sid: string, session: SessionData, done?: Done) {
