@@ -5,9 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { loadConfig } from '@pupero/shared/config';
-import { createSigningKey } from '@pupero/shared/jwt';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { createTestDatabase, testSecret } from '@pupero/shared/testing';
+import { createTestDatabase, testKeys } from '@pupero/shared/testing';
 import mariadb from 'mariadb';
 import pino from 'pino';
 import { mariadbConfig } from '../packages/shared/src/db/connection.ts';
@@ -67,10 +66,12 @@ try {
     return transfer(pool, { key: `bench-${c}-${i}`, from: `USER:${a}`, to: `USER:${b}`, amount: 1_000n, kind: 'TRANSFER' });
   });
 
-  // The same transfers through the service's HTTP API (client and service share this process's CPU).
-  const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
+  // The same movements through the service's HTTP API as offers makes them: a hold for the
+  // counterparty, then its post (client and service share this process's CPU).
+  const keys = testKeys();
   const config = loadConfig(configSchema, {
-    ...secrets,
+    ...keys.env('transactions'),
+    MONERO_NETWORK: 'regtest',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(CLIENTS),
     RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
@@ -80,17 +81,21 @@ try {
   const deps = await createDeps(config, pino({ level: 'silent' }));
   const app = buildApp(deps, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/transactions/transfer`;
-  const token = createServiceTokenSigner(createSigningKey(secrets.SERVICE_TOKEN_SECRET), 'offers');
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const token = createServiceTokenSigner(keys.signingKey('offers'), 'offers');
+  const post = async (path: string, body?: object) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'x-service-token': token('transactions'), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status >= 300) throw new Error(String(res.status));
+    return (await res.json()) as { id: string };
+  };
   const http = await runFor(SECONDS, CLIENTS, async (c, i) => {
     const [a, b] = pair();
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-service-token': token('transactions') },
-      body: JSON.stringify({ key: `http-${c}-${i}`, from: `USER:${a}`, to: `USER:${b}`, amount: '0.000000001' }),
-    });
-    if (res.status !== 201) throw new Error(String(res.status));
-    await res.arrayBuffer();
+    const hold = await post('/holds', { key: `http-${c}-${i}`, account: `USER:${a}`, counterparty: `USER:${b}`, amount: '0.000000001' });
+    await post(`/holds/${hold.id}/post`);
   });
   await app.close();
   await deps.close();

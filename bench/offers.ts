@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { loadConfig } from '@pupero/shared/config';
-import { createTestDatabase, testSecret } from '@pupero/shared/testing';
+import { createTestDatabase, testKeys } from '@pupero/shared/testing';
 import pino from 'pino';
 import { buildApp } from '../services/offers/src/app.ts';
 import { configSchema } from '../services/offers/src/config.ts';
@@ -93,9 +93,9 @@ const feed = createServer((req, res) => {
   res.end(JSON.stringify({ price: MARKET[currency] ?? null }));
 });
 await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
-const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
 const config = loadConfig(configSchema, {
-  ...secrets,
+  ...testKeys().env('offers'),
+  MONERO_NETWORK: 'regtest',
   DATABASE_URL: db.url,
   TRANSACTIONS_SERVICE_URL: 'http://127.0.0.1:9',
   LOGIN_SERVICE_URL: 'http://127.0.0.1:9',

@@ -33,6 +33,7 @@ import {
   TEST_DATABASE_PREFIX,
   type TestDatabase,
   testBrokerUrl,
+  testKeys,
   testSecret,
   testServerUrl,
 } from '@pupero/shared/testing';
@@ -424,9 +425,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     cleanups.push(releaseBroker);
     const chain = await startMoneroBeside(path.join(scratch, 'regtest'));
     cleanups.push(chain.stop);
-    const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
-    const clientAddressSecret = testSecret();
-    const common = { ...secrets, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: db.url };
+    const keys = testKeys();
+    const common = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: db.url, MONERO_NETWORK: 'regtest' };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
     cleanups.push(() => deleteQueues(Object.values(queues)));
@@ -434,9 +434,10 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const url = (service: string) => `http://127.0.0.1:${ports[service]}`;
     const broker = { ...queues, RABBITMQ_URL: testBrokerUrl() };
     const environments: Record<keyof typeof serviceImages, Record<string, string>> = {
-      login: { ...common, LOGIN_PORT: String(ports.login) },
+      login: { ...common, ...keys.env('login'), LOGIN_PORT: String(ports.login) },
       transactions: {
         ...common,
+        ...keys.env('transactions'),
         ...broker,
         LOGIN_SERVICE_URL: url('login'),
         MONERO_NETWORK: 'regtest',
@@ -444,6 +445,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       },
       'wallet-manager': {
         ...common,
+        ...keys.env('wallet-manager'),
         ...broker,
         TRANSACTIONS_SERVICE_URL: url('transactions'),
         WALLET_RPC_URL: chain.walletRpcUrl,
@@ -456,13 +458,14 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       },
       offers: {
         ...common,
+        ...keys.env('offers'),
         LOGIN_SERVICE_URL: url('login'),
         TRANSACTIONS_SERVICE_URL: url('transactions'),
         OFFERS_PORT: String(ports.offers),
       },
       gateway: {
-        JWT_SECRET: secrets.JWT_SECRET,
-        CLIENT_ADDRESS_SECRET: clientAddressSecret,
+        ...keys.env('gateway'),
+        MONERO_NETWORK: 'regtest',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         LOGIN_SERVICE_URL: url('login'),
@@ -475,7 +478,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         DATABASE_URL: db.url,
-        CLIENT_ADDRESS_SECRET: clientAddressSecret,
+        ...keys.env('frontend'),
+        MONERO_NETWORK: 'regtest',
         GATEWAY_URL: url('gateway'),
         SESSION_SECRET: testSecret(),
         SESSION_COOKIE_SECURE: 'false',

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { peerKeysFrom, publicKeysFrom, signingKeyFrom } from './auth/keys.ts';
+import { demoProblems } from './demo-secrets.ts';
 import { xmrAmount } from './money.ts';
 
 /** Raised at startup when the environment does not fit the service's schema; lists every bad variable. */
@@ -14,11 +17,31 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: NodeJS.ProcessEnv | Record<string, string | undefined>,
 ): Readonly<z.output<S>> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
-  }
+  const problems: string[] = [];
+  const values = withFileVariables(env, problems);
+  problems.push(...demoProblems(values));
+  const result = schema.safeParse(values);
+  if (!result.success) problems.push(...result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return Object.freeze(result.data);
+}
+
+/**
+ * `NAME_FILE=/path` stands for `NAME` with the file's content (Compose and Kubernetes secrets are
+ * files). `NAME` itself wins when both are set.
+ */
+function withFileVariables(env: Record<string, string | undefined>, problems: string[]): Record<string, string | undefined> {
+  const values = { ...env };
+  for (const [variable, path] of Object.entries(env)) {
+    const name = variable.endsWith('_FILE') ? variable.slice(0, -'_FILE'.length) : undefined;
+    if (!name || !path || values[name]) continue;
+    try {
+      values[name] = readFileSync(path, 'utf8').trim();
+    } catch {
+      problems.push(`${variable}: cannot read ${path}`);
+    }
+  }
+  return values;
 }
 
 /** "true"/"false"/"1"/"0" only. Never z.coerce.boolean(): it turns "false" into true. */
@@ -52,5 +75,39 @@ export const envTrustProxy = z
   .trim()
   .transform((v): string | false => (v === '' || v === 'false' ? false : v));
 
+function keyVariable<T>(parse: (text: string) => T) {
+  return z.string({ message: 'is required' }).transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+/** This service's own private key (signs its service tokens, messages, or login's access tokens). */
+export const envSigningKey = keyVariable(signingKeyFrom);
+/** Public keys, by kid: login's access-token keys (two while a key rotates). */
+export const envPublicKeys = keyVariable(publicKeysFrom);
+/** The public keys of the services allowed to call this one: `name=KEY,…`. */
+export const envPeerKeys = keyVariable(peerKeysFrom);
+
+/** The Monero networks a deployment can run on (MONERO_NETWORK); demo secrets pass only on regtest. */
+export const moneroNetwork = z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']);
+
 /** A decimal XMR amount ("0.01") as bigint piconero: the same rules as on the wire. */
 export const envXmr = xmrAmount;
+
+/** The variables of every service that checks users' access tokens (login's public keys, never a private one). */
+export const accessTokenVariables = {
+  ACCESS_TOKEN_PUBLIC_KEYS: envPublicKeys,
+  JWT_ISSUER: z.string().min(1).default('pupero'),
+  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+};
+
+/** A service's own key for its service tokens and messages, and the public keys of those allowed to call it. */
+export const serviceKeyVariables = {
+  SERVICE_SIGNING_KEY: envSigningKey,
+  SERVICE_PUBLIC_KEYS: envPeerKeys,
+};

@@ -1,8 +1,9 @@
 import moneroTs from 'monero-ts';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-/** The Monero networks a deployment can run on (MONERO_NETWORK). */
-export const moneroNetwork = z.enum(['mainnet', 'testnet', 'stagenet', 'regtest']);
+import { moneroNetwork } from './config.ts';
+
+export { moneroNetwork };
 export type MoneroNetwork = z.infer<typeof moneroNetwork>;
 
 const networkTypes = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { oathtoolCode, testSecret } from '@pupero/shared/testing';
+import { oathtoolCode } from '@pupero/shared/testing';
 import { startStack, type TestStack } from '../../gateway/test/helpers.ts';
 import {
   type Browser,
@@ -23,14 +23,13 @@ describe('accounts in the browser', () => {
   let stack: TestStack;
   let frontend: TestFrontend;
   let browser: Browser;
-  const clientAddressSecret = testSecret();
   before(async () => {
-    stack = await startStack({ gatewayEnv: { CLIENT_ADDRESS_SECRET: clientAddressSecret } });
+    stack = await startStack();
     // As behind a load balancer on loopback: the browser's address comes from its X-Forwarded-For.
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
       databaseUrl: stack.login.db.url,
-      clientAddressSecret,
+      keys: stack.login.keys,
       env: { FRONTEND_TRUST_PROXY: 'loopback' },
     });
     browser = await launchBrowser();

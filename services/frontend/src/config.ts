@@ -1,4 +1,15 @@
-import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
+import {
+  envBoolean,
+  envInt,
+  envPort,
+  envSecret,
+  envSigningKey,
+  envTrustProxy,
+  envUrl,
+  logLevel,
+  moneroNetwork,
+} from '@pupero/shared/config';
+
 import { z } from 'zod';
 
 export const configSchema = z
@@ -11,9 +22,10 @@ export const configSchema = z
     DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
     // Signs the session cookie.
     SESSION_SECRET: envSecret,
-    // Signs the token with which the gateway believes the browser's address. Its own secret, not
-    // SERVICE_TOKEN_SECRET: a public-facing container must not be able to call the ledger as a service.
-    CLIENT_ADDRESS_SECRET: envSecret,
+    // The frontend's own private key: signs the token with which the gateway believes the browser's
+    // address. No other service accepts it for anything else.
+    SERVICE_SIGNING_KEY: envSigningKey,
+    MONERO_NETWORK: moneroNetwork.default('mainnet'),
     // Secure by default: a local stack over plain HTTP turns it off in its .env.
     SESSION_COOKIE_SECURE: envBoolean.default(true),
     SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none'], { message: 'must be lax, strict or none' }).default('lax'),

@@ -29,7 +29,7 @@ describe('a trade in the browser', () => {
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
       databaseUrl: stack.login.db.url,
-      clientAddressSecret: stack.clientAddressSecret,
+      keys: stack.keys,
     });
     browser = await launchBrowser();
   });

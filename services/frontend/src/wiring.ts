@@ -1,5 +1,4 @@
 import { createPrismaClient } from '@pupero/shared/db';
-import { createSigningKey } from '@pupero/shared/jwt';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -15,7 +14,7 @@ export function createDeps(config: Config, logger: Logger): FrontendDeps & { clo
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const sessionStore = new PrismaSessionStore(prisma);
   sessionStore.startPruning(PRUNE_INTERVAL_MS, (err) => logger.warn({ err }, 'pruning expired sessions failed'));
-  const tokenFor = createServiceTokenSigner(createSigningKey(config.CLIENT_ADDRESS_SECRET, 'CLIENT_ADDRESS_SECRET'), 'frontend');
+  const tokenFor = createServiceTokenSigner(config.SERVICE_SIGNING_KEY, 'frontend');
   const gateway = createGatewayClient({
     baseUrl: config.GATEWAY_URL,
     serviceToken: () => tokenFor('gateway'),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@pupero/shared/config';
+import type { KeyRing } from '@pupero/shared/key-plan';
 import { testSecret } from '@pupero/shared/testing';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -23,14 +24,16 @@ export interface TestFrontend {
 export async function startFrontend(options: {
   gatewayUrl: string;
   databaseUrl: string;
-  clientAddressSecret: string;
+  /** The stack's keys: the frontend signs with its own. */
+  keys: KeyRing;
   env?: Record<string, string>;
 }): Promise<TestFrontend> {
   const config = loadConfig(configSchema, {
     GATEWAY_URL: options.gatewayUrl,
     DATABASE_URL: options.databaseUrl,
     SESSION_SECRET: testSecret(),
-    CLIENT_ADDRESS_SECRET: options.clientAddressSecret,
+    SERVICE_SIGNING_KEY: options.keys.services.frontend?.privateKey ?? '',
+    MONERO_NETWORK: 'regtest',
     SESSION_COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
     ...options.env,

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '@pupero/shared/errors';
 import { createServer, type Server } from '@pupero/shared/http';
-import { createSigningKey, type TokenSettings } from '@pupero/shared/jwt';
+import type { TokenSettings } from '@pupero/shared/jwt';
 import { loggerOptions } from '@pupero/shared/logger';
 import { registerMetrics } from '@pupero/shared/metrics';
 import { clientAddressResolver } from './client-address.ts';
@@ -39,9 +39,8 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
     bodyLimit: BODY_LIMIT_BYTES,
   });
   const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
-  // Without CLIENT_ADDRESS_SECRET no caller can vouch for a client address.
-  const serviceKey = config.CLIENT_ADDRESS_SECRET ? createSigningKey(config.CLIENT_ADDRESS_SECRET, 'CLIENT_ADDRESS_SECRET') : undefined;
-  const clientAddress = clientAddressResolver(serviceKey);
+  // Without the frontend's public key no caller can vouch for a client address.
+  const clientAddress = clientAddressResolver(config.SERVICE_PUBLIC_KEYS);
   await app.register(rateLimit, {
     global: true,
     timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@pupero/shared/config';
 import type { Server } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { type JsonClient, jsonClient, testSecret } from '@pupero/shared/testing';
+import { type JsonClient, jsonClient, testKeys } from '@pupero/shared/testing';
 import { buildApp } from './app.ts';
 import { CLIENT_ADDRESS_HEADER } from './client-address.ts';
 import { configSchema } from './config.ts';
@@ -23,22 +23,20 @@ describe('the client address a frontend vouches for', () => {
     res.setHeader('content-type', 'application/json');
     res.end('{}');
   });
-  const secret = testSecret();
-  const clientAddressSecret = testSecret();
-  const clientAddressKey = createSigningKey(clientAddressSecret);
-  const frontendToken = createServiceTokenSigner(clientAddressKey, 'frontend')('gateway');
+  const keys = testKeys();
+  const frontendKey = keys.signingKey('frontend');
+  const frontendToken = createServiceTokenSigner(frontendKey, 'frontend')('gateway');
   let gateway: Server;
   let api: JsonClient;
 
   const startGateway = async (env: Record<string, string>) => {
     const config = loadConfig(configSchema, {
       LOGIN_SERVICE_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      JWT_SECRET: secret,
+      ACCESS_TOKEN_PUBLIC_KEYS: keys.ring.accessToken.publicKey,
       LOG_LEVEL: 'silent',
       ...env,
     });
-    const tokens = { key: createSigningKey(secret), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-    const app = await buildApp({ config, tokens }, { logger: false });
+    const app = await buildApp({ config, tokens: tokenSettingsFrom(config) }, { logger: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { app, api: jsonClient(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`) };
   };
@@ -52,7 +50,7 @@ describe('the client address a frontend vouches for', () => {
 
   before(async () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    ({ app: gateway, api } = await startGateway({ CLIENT_ADDRESS_SECRET: clientAddressSecret, AUTH_RATE_LIMIT_MAX: '2' }));
+    ({ app: gateway, api } = await startGateway({ ...keys.env('gateway'), AUTH_RATE_LIMIT_MAX: '2' }));
   });
   after(async () => {
     await gateway.close();
@@ -67,10 +65,11 @@ describe('the client address a frontend vouches for', () => {
   });
 
   it('ignores the header without a token, with a forged one, or with another service token', async () => {
-    const otherService = createServiceTokenSigner(clientAddressKey, 'offers')('gateway');
-    const wrongKey = createServiceTokenSigner(createSigningKey(testSecret()), 'frontend')('gateway');
-    const forLogin = createServiceTokenSigner(clientAddressKey, 'frontend')('login');
-    for (const token of [undefined, 'forged', otherService, wrongKey, forLogin]) {
+    const otherService = createServiceTokenSigner(keys.signingKey('offers'), 'offers')('gateway');
+    const offersNamingFrontend = createServiceTokenSigner(keys.signingKey('offers'), 'frontend')('gateway');
+    const wrongKey = createServiceTokenSigner(testKeys().signingKey('frontend'), 'frontend')('gateway');
+    const forLogin = createServiceTokenSigner(frontendKey, 'frontend')('login');
+    for (const token of [undefined, 'forged', otherService, offersNamingFrontend, wrongKey, forLogin]) {
       const headers = await forwardedFor(api, { [CLIENT_ADDRESS_HEADER]: '203.0.113.7', ...(token ? { 'x-service-token': token } : {}) });
       assert.equal(headers?.['x-forwarded-for'], '127.0.0.1', `token ${token?.slice(0, 12)}`);
     }
@@ -89,7 +88,7 @@ describe('the client address a frontend vouches for', () => {
     assert.deepEqual(forged, [200, 200, 429], 'without the token every forged address counts as the caller itself');
   });
 
-  it('believes no one when the gateway has no CLIENT_ADDRESS_SECRET', async () => {
+  it('believes no one when the gateway has no frontend key (SERVICE_PUBLIC_KEYS)', async () => {
     const bare = await startGateway({});
     after(() => bare.app.close());
     const headers = await forwardedFor(bare.api, { 'x-service-token': frontendToken, [CLIENT_ADDRESS_HEADER]: '203.0.113.7' });

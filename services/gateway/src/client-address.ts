@@ -1,5 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { PeerKeys } from '@pupero/shared/keys';
 import { CLIENT_ADDRESS_HEADER, verifyServiceToken } from '@pupero/shared/service-token';
 
 /**
@@ -21,24 +21,24 @@ interface AddressedRequest {
 export type ClientAddress = (request: AddressedRequest) => string;
 
 /** `request.ip`, or the frontend's word for it; decided once per request. */
-export function clientAddressResolver(serviceKey: KeyObject | undefined): ClientAddress {
+export function clientAddressResolver(peers: PeerKeys | undefined): ClientAddress {
   const decided = new WeakMap<AddressedRequest, string>();
   return (request) => {
     let address = decided.get(request);
     if (address === undefined) {
-      address = vouchedAddress(serviceKey, request) ?? request.ip;
+      address = vouchedAddress(peers, request) ?? request.ip;
       decided.set(request, address);
     }
     return address;
   };
 }
 
-function vouchedAddress(serviceKey: KeyObject | undefined, request: AddressedRequest): string | undefined {
+function vouchedAddress(peers: PeerKeys | undefined, request: AddressedRequest): string | undefined {
   const claimed = request.headers[CLIENT_ADDRESS_HEADER];
   const token = request.headers['x-service-token'];
-  if (!serviceKey || typeof claimed !== 'string' || typeof token !== 'string' || isIP(claimed) === 0) return undefined;
+  if (!peers || typeof claimed !== 'string' || typeof token !== 'string' || isIP(claimed) === 0) return undefined;
   try {
-    verifyServiceToken(serviceKey, token, 'gateway', VOUCHING_CALLERS);
+    verifyServiceToken(peers, token, 'gateway', VOUCHING_CALLERS);
     return claimed;
   } catch {
     return undefined;

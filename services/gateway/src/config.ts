@@ -1,4 +1,5 @@
-import { envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
+import { accessTokenVariables, envInt, envPeerKeys, envPort, envTrustProxy, envUrl, logLevel, moneroNetwork } from '@pupero/shared/config';
+
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -8,18 +9,17 @@ export const configSchema = z.object({
   TRANSACTIONS_SERVICE_URL: envUrl.optional(),
   WALLET_MANAGER_SERVICE_URL: envUrl.optional(),
   OFFERS_SERVICE_URL: envUrl.optional(),
-  JWT_SECRET: envSecret,
-  JWT_ISSUER: z.string().min(1).default('pupero'),
-  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  ...accessTokenVariables,
   RATE_LIMIT_MAX: envInt(1, 1_000_000).default(600),
   AUTH_RATE_LIMIT_MAX: envInt(1, 1_000_000).default(60),
   RATE_LIMIT_WINDOW_SECONDS: envInt(1, 3600).default(60),
   UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(15_000),
   // The gateway faces clients: it trusts no X-Forwarded-For unless a load balancer in front is named here.
   GATEWAY_TRUST_PROXY: envTrustProxy.default(false),
-  // Verifies the frontend's token, the only caller whose word on the client address counts. Unset: no one's does.
-  // Its own secret: neither the gateway nor the frontend holds SERVICE_TOKEN_SECRET, which moves money.
-  CLIENT_ADDRESS_SECRET: envSecret.optional(),
+  // `frontend=KEY`: the frontend's public key, the only caller whose word on the client address counts.
+  // Unset: no one's does. The gateway holds no private key at all.
+  SERVICE_PUBLIC_KEYS: envPeerKeys.optional(),
+  MONERO_NETWORK: moneroNetwork.default('mainnet'),
   LOG_LEVEL: logLevel,
 });
 

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '@pupero/shared/config';
-import { createSigningKey, signAccessToken } from '@pupero/shared/jwt';
-import { jsonClient, testSecret } from '@pupero/shared/testing';
+import { signAccessToken, tokenSettingsFrom } from '@pupero/shared/jwt';
+import { jsonClient, testKeys } from '@pupero/shared/testing';
 import { newAccount, startStack } from '../test/helpers.ts';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
@@ -47,21 +47,20 @@ describe('gateway', () => {
       res.end('{}');
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const secret = testSecret();
+    const keys = testKeys();
     const config = loadConfig(configSchema, {
       LOGIN_SERVICE_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      JWT_SECRET: secret,
+      ...keys.env('gateway'),
       LOG_LEVEL: 'silent',
     });
-    const tokens = { key: createSigningKey(secret), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-    const gateway = await buildApp({ config, tokens }, { logger: false });
+    const gateway = await buildApp({ config, tokens: tokenSettingsFrom(config) }, { logger: false });
     await gateway.listen({ host: '127.0.0.1', port: 0 });
     after(async () => {
       await gateway.close();
       upstream.close();
     });
     const api = jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`);
-    const token = signAccessToken(tokens, { userId: 7, username: 'seven', role: 'user' }, 60);
+    const token = signAccessToken(keys.issuer, { userId: 7, username: 'seven', role: 'user', version: 0 }, 60);
     const res = await api('GET', '/auth/me', {
       token,
       headers: { 'x-request-id': 'client-request-0001', 'x-forwarded-for': '6.6.6.6', 'x-service-token': 'forged' },

@@ -39,6 +39,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/auth/me'),
         route('PUT', '/auth/me'),
         route('DELETE', '/auth/me'),
+        route('POST', '/auth/me/logout-all'),
         route('POST', '/auth/2fa/enable'),
         route('POST', '/auth/2fa/confirm'),
         route('POST', '/auth/2fa/disable'),

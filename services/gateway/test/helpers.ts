@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
 import type { Server } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { keyEnvironment } from '@pupero/shared/key-plan';
 import { type JsonClient, jsonClient } from '@pupero/shared/testing';
 import { startLogin, type TestLogin } from '../../login/test/helpers.ts';
 import { buildApp } from '../src/app.ts';
@@ -22,12 +23,11 @@ export async function startStack(
   const login = await startLogin(options.loginEnv);
   const config = loadConfig(configSchema, {
     LOGIN_SERVICE_URL: login.url,
-    JWT_SECRET: login.deps.config.JWT_SECRET,
+    ...keyEnvironment(login.keys, 'gateway'),
     LOG_LEVEL: 'silent',
     ...options.gatewayEnv,
   });
-  const tokens = { key: createSigningKey(config.JWT_SECRET), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-  const gateway = await buildApp({ config, tokens }, { logger: false });
+  const gateway = await buildApp({ config, tokens: tokenSettingsFrom(config) }, { logger: false });
   await gateway.listen({ host: '127.0.0.1', port: 0 });
   const gatewayUrl = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
   return {

@@ -1,14 +1,29 @@
-import { envInt, envPort, envSecret, envTrustProxy, logLevel } from '@pupero/shared/config';
+import {
+  accessTokenVariables,
+  envInt,
+  envPort,
+  envSigningKey,
+  envTrustProxy,
+  envUrl,
+  logLevel,
+  moneroNetwork,
+  serviceKeyVariables,
+} from '@pupero/shared/config';
+
 import { z } from 'zod';
 
 export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOGIN_PORT: envPort.default(8001),
   DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
-  JWT_SECRET: envSecret,
-  SERVICE_TOKEN_SECRET: envSecret,
-  JWT_ISSUER: z.string().min(1).default('pupero'),
-  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  // Signs access tokens: login alone holds it.
+  ACCESS_TOKEN_SIGNING_KEY: envSigningKey,
+  ...accessTokenVariables,
+  ...serviceKeyVariables,
+  // Asked before an account is deleted (its money, its trades) and told to close its offers.
+  TRANSACTIONS_SERVICE_URL: envUrl.optional(),
+  OFFERS_SERVICE_URL: envUrl.optional(),
+  MONERO_NETWORK: moneroNetwork.default('mainnet'),
   ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),
   REFRESH_TOKEN_TTL_HOURS: envInt(1, 24 * 30).default(24),
   REMEMBER_ME_DAYS: envInt(1, 365).default(30),

@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
-import { createPrismaClient, type PrismaClient } from '@pupero/shared/db';
-import { createSigningKey } from '@pupero/shared/jwt';
-import { createTestDatabase, type JsonClient, jsonClient, type TestDatabase, testSecret } from '@pupero/shared/testing';
+import type { PrismaClient } from '@pupero/shared/db';
+import { generateKeyRing, type KeyRing, keyEnvironment } from '@pupero/shared/key-plan';
+import { createTestDatabase, type JsonClient, jsonClient, type TestDatabase } from '@pupero/shared/testing';
 import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
 import type { LoginDeps } from '../src/deps.ts';
+import { createDeps } from '../src/wiring.ts';
 
 export interface TestLogin {
   url: string;
@@ -13,23 +14,23 @@ export interface TestLogin {
   prisma: PrismaClient;
   deps: LoginDeps;
   db: TestDatabase;
+  /** The key ring of this test's deployment: other services started beside login take their keys from it. */
+  keys: KeyRing;
   close(): Promise<void>;
 }
 
 /** The real login service on a fresh database, listening on a free port. */
-export async function startLogin(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestLogin> {
+export async function startLogin(env: Record<string, string> = {}, options: { now?: () => Date; keys?: KeyRing } = {}): Promise<TestLogin> {
   const db = await createTestDatabase();
+  const keys = options.keys ?? generateKeyRing();
   const config = loadConfig(configSchema, {
     DATABASE_URL: db.url,
-    JWT_SECRET: testSecret(),
-    SERVICE_TOKEN_SECRET: testSecret(),
+    ...keyEnvironment(keys, 'login'),
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
-  const tokens = { key: createSigningKey(config.JWT_SECRET), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-  const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET);
-  const deps: LoginDeps = { config, prisma, tokens, serviceKey, ...(options.now ? { now: options.now } : {}) };
+  const deps = createDeps(config, { connectionLimit: 5, ...(options.now ? { now: options.now } : {}) });
+  const { prisma } = deps;
   const app = buildApp(deps, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -39,6 +40,7 @@ export async function startLogin(env: Record<string, string> = {}, options: { no
     prisma,
     deps,
     db,
+    keys,
     async close() {
       await app.close();
       await prisma.$disconnect();

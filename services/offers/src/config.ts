@@ -1,4 +1,14 @@
-import { envInt, envPort, envSecret, envTrustProxy, envUrl, logLevel } from '@pupero/shared/config';
+import {
+  accessTokenVariables,
+  envInt,
+  envPort,
+  envTrustProxy,
+  envUrl,
+  logLevel,
+  moneroNetwork,
+  serviceKeyVariables,
+} from '@pupero/shared/config';
+
 import { z } from 'zod';
 
 /** A price feed: a URL with `{currency}` (lower-case ISO code) and the JSON path of the price in its answer. */
@@ -8,10 +18,9 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   OFFERS_PORT: envPort.default(8002),
   DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// URL'),
-  JWT_SECRET: envSecret,
-  JWT_ISSUER: z.string().min(1).default('pupero'),
-  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
-  SERVICE_TOKEN_SECRET: envSecret,
+  ...accessTokenVariables,
+  ...serviceKeyVariables,
+  MONERO_NETWORK: moneroNetwork.default('mainnet'),
   TRANSACTIONS_SERVICE_URL: envUrl,
   LOGIN_SERVICE_URL: envUrl,
   /** JSON array of {url, path}; the market price is the median of those that answer. */

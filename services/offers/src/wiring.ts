@@ -1,6 +1,7 @@
 import { mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { tokenVersionCheck, tokenVersionReader } from '@pupero/shared/revocation';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import mariadb from 'mariadb';
 import type { Logger } from 'pino';
@@ -10,12 +11,12 @@ import { createPriceSource } from './domain/prices.ts';
 
 export async function createDeps(config: Config, logger: Logger): Promise<OffersDeps & { close(): Promise<void> }> {
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 20 }));
-  const signer = createServiceTokenSigner(createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET'), 'offers');
+  const signer = createServiceTokenSigner(config.SERVICE_SIGNING_KEY, 'offers');
   return {
     config,
     pool,
     logger,
-    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    tokens: tokenSettingsFrom(config, tokenVersionCheck(tokenVersionReader(pool))),
     transactions: serviceClient({ baseUrl: config.TRANSACTIONS_SERVICE_URL, callee: 'transactions', serviceToken: signer }),
     login: serviceClient({ baseUrl: config.LOGIN_SERVICE_URL, callee: 'login', serviceToken: signer }),
     prices: createPriceSource(config, pool, logger),

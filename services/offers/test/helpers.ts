@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
+import { keyEnvironment } from '@pupero/shared/key-plan';
 import pino from 'pino';
 import { buildApp as buildGateway } from '../../gateway/src/app.ts';
 import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
@@ -27,7 +28,8 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
   const ledger = await startLedgerStack({
     beside: async (context) => {
       const config = loadConfig(configSchema, {
-        ...context.secrets,
+        ...keyEnvironment(context.keys, 'offers'),
+        MONERO_NETWORK: 'regtest',
         DATABASE_URL: context.databaseUrl,
         TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
         LOGIN_SERVICE_URL: context.loginUrl,
@@ -58,7 +60,7 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
 export async function serviceApps(stack: OffersStack) {
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
     LOGIN_SERVICE_URL: stack.login.url,
-    JWT_SECRET: stack.login.deps.config.JWT_SECRET,
+    ...keyEnvironment(stack.login.keys, 'gateway'),
     LOG_LEVEL: 'silent',
   });
   return {

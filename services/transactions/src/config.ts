@@ -1,4 +1,4 @@
-import { envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
+import { accessTokenVariables, envInt, envPort, envTrustProxy, envUrl, envXmr, logLevel, serviceKeyVariables } from '@pupero/shared/config';
 import { moneroNetwork } from '@pupero/shared/monero';
 import { z } from 'zod';
 
@@ -11,10 +11,8 @@ export const configSchema = z.object({
   RABBITMQ_QUEUE: z.string().min(1).default('pupero.withdrawals'),
   RABBITMQ_RESULTS_QUEUE: z.string().min(1).default('pupero.withdrawal-results'),
   OUTBOX_POLL_MS: envInt(10, 60_000).default(250),
-  JWT_SECRET: envSecret,
-  JWT_ISSUER: z.string().min(1).default('pupero'),
-  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
-  SERVICE_TOKEN_SECRET: envSecret,
+  ...accessTokenVariables,
+  ...serviceKeyVariables,
   LOGIN_SERVICE_URL: envUrl,
   MONERO_NETWORK: moneroNetwork.default('mainnet'),
   WITHDRAWAL_FEE_XMR: envXmr.default(10_000_000_000n),

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { Broker } from '@pupero/shared/amqp';
 import type { PrismaClient } from '@pupero/shared/db';
 import type { ServiceCall } from '@pupero/shared/http';
@@ -14,7 +13,6 @@ export interface TransactionsDeps {
   /** Prisma, for the audit log. */
   prisma: PrismaClient;
   tokens: TokenSettings;
-  serviceKey: KeyObject;
   /** Calls the login service (to check a TOTP code before money leaves). */
   login: ServiceCall;
   broker: Broker;

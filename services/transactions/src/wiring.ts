@@ -1,8 +1,9 @@
 import { connectBroker } from '@pupero/shared/amqp';
 import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
+import { tokenVersionCheck, tokenVersionReader } from '@pupero/shared/revocation';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import mariadb from 'mariadb';
 import type { Logger } from 'pino';
@@ -17,18 +18,16 @@ export async function createDeps(config: Config, logger: Logger): Promise<Transa
   );
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
-  const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
   return {
     config,
     pool,
     prisma,
     broker,
-    serviceKey,
-    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    tokens: tokenSettingsFrom(config, tokenVersionCheck(tokenVersionReader(pool))),
     login: serviceClient({
       baseUrl: config.LOGIN_SERVICE_URL,
       callee: 'login',
-      serviceToken: createServiceTokenSigner(serviceKey, 'transactions'),
+      serviceToken: createServiceTokenSigner(config.SERVICE_SIGNING_KEY, 'transactions'),
     }),
     isValidAddress: addressValidator(config.MONERO_NETWORK),
     async close() {

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pupero/shared/config';
 import type { Server } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { generateKeyRing, type KeyRing, keyEnvironment, type ServiceName } from '@pupero/shared/key-plan';
+import { signingKeyFrom } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { holdBrokerLock, type JsonClient, jsonClient, testBrokerUrl, testSecret } from '@pupero/shared/testing';
+import { holdBrokerLock, type JsonClient, jsonClient, testBrokerUrl } from '@pupero/shared/testing';
 import amqp from 'amqplib';
 import pino from 'pino';
 import { buildApp as buildGateway } from '../../gateway/src/app.ts';
@@ -27,10 +29,10 @@ export interface LedgerStack {
   gatewayUrl: string;
   /** The gateway itself (a test may stop it early; closing it twice is harmless). */
   gateway: Server;
-  /** The gateway's CLIENT_ADDRESS_SECRET: a frontend in front of this gateway signs with it. */
-  clientAddressSecret: string;
-  /** Straight to the transactions service with a service token of `caller`. */
-  service(caller: string): JsonClient;
+  /** Every key of this stack: a frontend in front of this gateway takes its own from here. */
+  keys: KeyRing;
+  /** Straight to the transactions service with a service token signed by `caller`'s own key. */
+  service(caller: ServiceName): JsonClient;
   deps: TransactionsDeps;
   login: TestLogin;
   queue: string;
@@ -49,7 +51,7 @@ export interface StackContext {
   databaseUrl: string;
   loginUrl: string;
   transactionsUrl: string;
-  secrets: { JWT_SECRET: string; SERVICE_TOKEN_SECRET: string };
+  keys: KeyRing;
   queue: string;
   resultsQueue: string;
 }
@@ -64,13 +66,13 @@ export async function startLedgerStack(
   options: { relay?: boolean; env?: Record<string, string>; beside?: (context: StackContext) => Promise<ExtraService> } = {},
 ): Promise<LedgerStack> {
   const releaseLock = await holdBrokerLock();
-  const secrets = { JWT_SECRET: testSecret(), SERVICE_TOKEN_SECRET: testSecret() };
-  const login = await startLogin({ ...secrets, LOGIN_MAX_FAILURES_PER_IP: '100000' });
+  const keys = generateKeyRing();
+  const login = await startLogin({ LOGIN_MAX_FAILURES_PER_IP: '100000' }, { keys });
   const tag = randomUUID().slice(0, 8);
   const queue = `pupero.test.withdrawals.${tag}`;
   const resultsQueue = `pupero.test.withdrawal-results.${tag}`;
   const config = loadConfig(configSchema, {
-    ...secrets,
+    ...keyEnvironment(keys, 'transactions'),
     DATABASE_URL: login.db.url,
     RABBITMQ_URL: testBrokerUrl(),
     RABBITMQ_QUEUE: queue,
@@ -89,11 +91,9 @@ export async function startLedgerStack(
   const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
   await consumeWithdrawalResults(deps, logger);
 
-  const extra = await options.beside?.({ databaseUrl: login.db.url, loginUrl: login.url, transactionsUrl, secrets, queue, resultsQueue });
-  const clientAddressSecret = testSecret();
+  const extra = await options.beside?.({ databaseUrl: login.db.url, loginUrl: login.url, transactionsUrl, keys, queue, resultsQueue });
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
-    ...secrets,
-    CLIENT_ADDRESS_SECRET: clientAddressSecret,
+    ...keyEnvironment(keys, 'gateway'),
     LOGIN_SERVICE_URL: login.url,
     TRANSACTIONS_SERVICE_URL: transactionsUrl,
     LOG_LEVEL: 'silent',
@@ -101,14 +101,15 @@ export async function startLedgerStack(
     RATE_LIMIT_MAX: '1000000',
     ...extra?.gatewayEnv,
   });
-  const gateway = await buildGateway({ config: gatewayConfig, tokens: deps.tokens }, { logger: false });
+  const gateway = await buildGateway({ config: gatewayConfig, tokens: tokenSettingsFrom(gatewayConfig) }, { logger: false });
   await gateway.listen({ host: '127.0.0.1', port: 0 });
   const gatewayUrl = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
   const api = jsonClient(gatewayUrl);
 
-  const serviceKey = createSigningKey(secrets.SERVICE_TOKEN_SECRET);
-  const service = (caller: string) => {
-    const token = createServiceTokenSigner(serviceKey, caller);
+  const service = (caller: ServiceName) => {
+    const own = keys.services[caller];
+    if (!own) throw new Error(`${caller} has no signing key`);
+    const token = createServiceTokenSigner(signingKeyFrom(own.privateKey), caller);
     const client = jsonClient(transactionsUrl);
     return ((method, path, opts = {}) =>
       client(method, path, { ...opts, headers: { 'x-service-token': token('transactions'), ...opts.headers } })) as JsonClient;
@@ -119,7 +120,7 @@ export async function startLedgerStack(
     api,
     gatewayUrl,
     gateway,
-    clientAddressSecret,
+    keys,
     service,
     deps,
     login,

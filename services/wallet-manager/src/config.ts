@@ -1,4 +1,14 @@
-import { envBoolean, envInt, envPort, envSecret, envTrustProxy, envUrl, envXmr, logLevel } from '@pupero/shared/config';
+import {
+  accessTokenVariables,
+  envBoolean,
+  envInt,
+  envPort,
+  envTrustProxy,
+  envUrl,
+  envXmr,
+  logLevel,
+  serviceKeyVariables,
+} from '@pupero/shared/config';
 import { moneroNetwork } from '@pupero/shared/monero';
 import { z } from 'zod';
 
@@ -13,6 +23,9 @@ export const configSchema = z.object({
   RABBITMQ_POLL_INTERVAL_SECONDS: envInt(0, 3600).default(0),
   WALLET_RPC_URL: envUrl,
   MONEROD_RPC_URL: envUrl,
+  /** monerod's `--rpc-login` (digest auth); empty: a daemon without a login (the local regtest launcher's). */
+  MONEROD_RPC_USER: z.string().default(''),
+  MONEROD_RPC_PASSWORD: z.string().default(''),
   MONERO_RPC_USER: z.string().default(''),
   MONERO_RPC_PASSWORD: z.string().default(''),
   MONERO_RPC_AUTH_SCHEME: z.enum(['digest', 'none']).default('digest'),
@@ -27,10 +40,8 @@ export const configSchema = z.object({
   MIN_SWEEP_XMR: envXmr.default(100_000_000n),
   WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
   TRANSACTIONS_SERVICE_URL: envUrl,
-  SERVICE_TOKEN_SECRET: envSecret,
-  JWT_SECRET: envSecret,
-  JWT_ISSUER: z.string().min(1).default('pupero'),
-  JWT_AUDIENCE: z.string().min(1).default('pupero-api'),
+  ...accessTokenVariables,
+  ...serviceKeyVariables,
   /** Regtest only: mine a block to the platform wallet this often, so deposits confirm locally. */
   REGTEST_MINER: envBoolean.default(false),
   REGTEST_MINER_INTERVAL_SECONDS: envInt(1, 3600).default(10),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort } from '@pupero/shared/testing';
 import { type LedgerStack, type StackContext, startLedgerStack } from '../../transactions/test/helpers.ts';
 import { type Chain, eventually, RPC_PASSWORD, RPC_USER, startChain, walletEnv } from '../test/chain.ts';
@@ -26,7 +27,7 @@ describe('withdrawals survive kill -9 of the wallet manager', () => {
     const { REGTEST_FAUCET_WALLET_RPC_URL: _faucet, ...wallet } = walletEnv(chain);
     const env = {
       ...process.env,
-      ...context.secrets,
+      ...keyEnvironment(context.keys, 'wallet-manager'),
       ...wallet,
       DATABASE_URL: context.databaseUrl,
       RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { Broker } from '@pupero/shared/amqp';
 import type { ServiceCall } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
@@ -15,7 +14,6 @@ export interface WalletDeps {
   faucet?: Wallet | undefined;
   broker: Broker;
   tokens: TokenSettings;
-  serviceKey: KeyObject;
   /** Calls the transactions service (crediting deposits). */
   transactions: ServiceCall;
   isValidAddress: (address: string) => Promise<boolean>;

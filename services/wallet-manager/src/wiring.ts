@@ -1,8 +1,9 @@
 import { connectBroker } from '@pupero/shared/amqp';
 import { mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
-import { createSigningKey } from '@pupero/shared/jwt';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
+import { tokenVersionCheck, tokenVersionReader } from '@pupero/shared/revocation';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import mariadb from 'mariadb';
 import type { Logger } from 'pino';
@@ -52,20 +53,18 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 10 }));
   await assertWalletOwnsDepositAddresses(pool, wallet);
   const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
-  const serviceKey = createSigningKey(config.SERVICE_TOKEN_SECRET, 'SERVICE_TOKEN_SECRET');
   return {
     config,
     pool,
     wallet,
     faucet,
     broker,
-    serviceKey,
     logger,
-    tokens: { key: createSigningKey(config.JWT_SECRET, 'JWT_SECRET'), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    tokens: tokenSettingsFrom(config, tokenVersionCheck(tokenVersionReader(pool))),
     transactions: serviceClient({
       baseUrl: config.TRANSACTIONS_SERVICE_URL,
       callee: 'transactions',
-      serviceToken: createServiceTokenSigner(serviceKey, 'wallet-manager'),
+      serviceToken: createServiceTokenSigner(config.SERVICE_SIGNING_KEY, 'wallet-manager'),
     }),
     isValidAddress: addressValidator(config.MONERO_NETWORK),
     async close() {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@pupero/shared/config';
+import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort } from '@pupero/shared/testing';
 import pino from 'pino';
 import { type LedgerStack, startLedgerStack } from '../../transactions/test/helpers.ts';
@@ -110,7 +111,7 @@ export async function startWalletStack(chain: Chain, overrides: Record<string, s
   const ledger = await startLedgerStack({
     beside: async (context) => {
       const config = loadConfig(configSchema, {
-        ...context.secrets,
+        ...keyEnvironment(context.keys, 'wallet-manager'),
         ...walletEnv(chain, overrides),
         DATABASE_URL: context.databaseUrl,
         RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',

@@ -32,19 +32,25 @@ export const transferView = z.object({
   replayed: z.boolean(),
 });
 
-export const holdBody = z.strictObject({
-  key: idempotencyKey,
-  account: accountCode,
-  amount: positiveXmrAmount,
-  reference: z.string().max(128).optional(),
-});
-export const postHoldBody = z.strictObject({ to: accountCode });
+const userAccountCode = accountCode.refine((code) => code.startsWith('USER:'), { message: 'must be a user account (USER:<id>)' });
+
+/** A hold on a user's account, postable only to `counterparty` (another user), named now. */
+export const holdBody = z
+  .strictObject({
+    key: idempotencyKey,
+    account: userAccountCode,
+    counterparty: userAccountCode,
+    amount: positiveXmrAmount,
+    reference: z.string().max(128).optional(),
+  })
+  .refine((body) => body.account !== body.counterparty, { message: 'a hold cannot be posted to its own account', path: ['counterparty'] });
 export const holdParams = z.strictObject({ id });
 
 export const holdView = z.object({
   id,
   key: z.string(),
   account: z.string(),
+  counterparty: z.string().nullable(),
   amount: z.string(),
   state: z.enum(['PENDING', 'POSTED', 'VOIDED']),
   postedTo: z.string().nullable(),

@@ -15,6 +15,9 @@ export function requireUser(settings: TokenSettings, allowedRoles?: readonly Rol
     const token = bearerToken(request);
     if (!token) throw new AppError('UNAUTHENTICATED', 'An access token is required');
     const identity = verifyAccessToken(settings, token);
+    if (settings.isCurrent && !(await settings.isCurrent(identity))) {
+      throw new AppError('TOKEN_REVOKED', 'This session has ended; sign in again');
+    }
     if (allowedRoles && !allowedRoles.includes(identity.role)) {
       throw new AppError('FORBIDDEN', 'You are not allowed to do this');
     }

@@ -1,5 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { PeerKeys } from '../auth/keys.ts';
 import { verifyServiceToken } from '../auth/service-token.ts';
 import { AppError } from '../errors.ts';
 
@@ -11,11 +11,11 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler for service-to-service routes: only a service token meant for `callee` gets in. */
-export function requireService(key: KeyObject, callee: string, allowedCallers?: readonly string[]) {
+/** A preHandler for service-to-service routes: only a token of one of `allowedCallers`, signed by its own key, for `callee`. */
+export function requireService(peers: PeerKeys, callee: string, allowedCallers: readonly string[]) {
   return async function authenticateService(request: FastifyRequest) {
     const token = request.headers[SERVICE_TOKEN_HEADER];
     if (typeof token !== 'string' || token.length === 0) throw new AppError('FORBIDDEN', 'A service token is required');
-    request.callerService = verifyServiceToken(key, token, callee, allowedCallers);
+    request.callerService = verifyServiceToken(peers, token, callee, allowedCallers);
   };
 }

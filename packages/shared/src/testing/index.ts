@@ -1,5 +1,6 @@
 export { holdBrokerLock, testBrokerUrl } from './broker-lock.ts';
 export { createTestDatabase, runOnServer, TEST_DATABASE_PREFIX, type TestDatabase, testServerUrl } from './database.ts';
 export { type JsonClient, type JsonResponse, jsonClient } from './http.ts';
+export { testKeys } from './keys.ts';
 export { freePort, testSecret } from './secrets.ts';
 export { oathtoolCode } from './totp.ts';

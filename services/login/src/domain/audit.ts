@@ -11,7 +11,8 @@ export type AuditAction =
   | 'TOTP_ENABLED'
   | 'TOTP_DISABLED'
   | 'REFRESH_TOKEN_REUSED'
-  | 'ROLE_CHANGED';
+  | 'ROLE_CHANGED'
+  | 'LOGGED_OUT_EVERYWHERE';
 
 export async function audit(deps: Pick<LoginDeps, 'prisma'>, action: AuditAction, entry: AuditEntry = {}): Promise<void> {
   await writeAudit(deps.prisma, action, entry);

@@ -40,7 +40,9 @@ export async function issueSession(
     },
   });
   const ttl = deps.config.ACCESS_TOKEN_TTL_SECONDS;
-  const accessToken = signAccessToken(deps.tokens, { userId: user.id, username: user.username, role: user.role }, ttl);
+  const version = await tokenVersionOf(deps, user.id);
+  if (version === undefined) throw new AppError('UNAUTHENTICATED', 'This account no longer exists');
+  const accessToken = signAccessToken(deps.issuer, { userId: user.id, username: user.username, role: user.role, version }, ttl);
   return { accessToken, refreshToken, expiresIn: ttl };
 }
 
@@ -76,6 +78,18 @@ export async function endSession(deps: LoginDeps, refreshToken: string): Promise
   if (stored) await revokeFamily(deps, stored.familyId);
 }
 
+/** "Log out everywhere": every refresh token of the user, and (through its version) every access token. */
 export async function revokeAllSessions(deps: LoginDeps, userId: number): Promise<void> {
   await deps.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: clock(deps) } });
+  await bumpTokenVersion(deps, userId);
+}
+
+/** The version a new access token of the user carries; undefined once the user is gone. */
+export async function tokenVersionOf(deps: Pick<LoginDeps, 'prisma'>, userId: number): Promise<number | undefined> {
+  return (await deps.prisma.tokenVersion.findUnique({ where: { userId } }))?.version;
+}
+
+/** Ends every access token issued to the user so far, on every service within a second (TOKEN_VERSION_CACHE_MS). */
+export async function bumpTokenVersion(deps: Pick<LoginDeps, 'prisma'>, userId: number): Promise<void> {
+  await deps.prisma.tokenVersion.updateMany({ where: { userId }, data: { version: { increment: 1 } } });
 }

@@ -31,7 +31,9 @@ export function publicUser(user: UserRow) {
 export async function register(deps: LoginDeps, input: { email: string; username: string; password: string }, ip: string) {
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await deps.prisma.user.create({ data: { email: input.email, username: input.username, passwordHash } });
+    const user = await deps.prisma.user.create({
+      data: { email: input.email, username: input.username, passwordHash, tokenVersion: { create: {} } },
+    });
     await audit(deps, 'REGISTERED', { userId: user.id, ip });
     return publicUser(user);
   } catch (error) {

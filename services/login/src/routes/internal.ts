@@ -14,7 +14,7 @@ const verifyBody = z.strictObject({
 
 /** For other services only (service token; never routed by the gateway). */
 export function internalRoutes(app: Server, deps: LoginDeps) {
-  const onlyServices = requireService(deps.serviceKey, 'login', ['transactions', 'offers', 'wallet-manager']);
+  const onlyServices = requireService(deps.config.SERVICE_PUBLIC_KEYS, 'login', ['transactions', 'offers']);
 
   // Money moves (withdrawals, escrow releases) ask for the user's TOTP code when 2FA is on; the
   // secret stays here, and the code is throttled and single-use exactly as at login.

@@ -1,6 +1,8 @@
 import { deleteMeBody, updateMeBody, userView } from '@pupero/shared/contracts';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import type { LoginDeps } from '../deps.ts';
+import { audit } from '../domain/audit.ts';
+import { revokeAllSessions } from '../domain/sessions.ts';
 import { deleteAccount, findUser, publicUser, updateProfile } from '../domain/users.ts';
 
 export function meRoutes(app: Server, deps: LoginDeps) {
@@ -16,6 +18,14 @@ export function meRoutes(app: Server, deps: LoginDeps) {
 
   app.delete('/me', { preHandler: authenticate, schema: { body: deleteMeBody } }, async (request, reply) => {
     await deleteAccount(deps, identityOf(request).userId, request.body, request.ip);
+    return reply.status(204).send();
+  });
+
+  // "Log out everywhere": every refresh token ends, and every access token within a second.
+  app.post('/me/logout-all', { preHandler: authenticate }, async (request, reply) => {
+    const { userId } = identityOf(request);
+    await revokeAllSessions(deps, userId);
+    await audit(deps, 'LOGGED_OUT_EVERYWHERE', { userId, ip: request.ip });
     return reply.status(204).send();
   });
 }

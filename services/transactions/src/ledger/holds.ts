@@ -12,6 +12,8 @@ export interface HoldRecord {
   id: bigint;
   key: string;
   account: string;
+  /** The only account the hold can be posted to. */
+  counterparty: string | null;
   amount: bigint;
   state: 'PENDING' | 'POSTED' | 'VOIDED';
   postedTo: string | null;
@@ -24,6 +26,7 @@ interface RawHold {
   id: bigint;
   key: string;
   accountId: number;
+  counterpartyId: number | null;
   amount: bigint;
   state: HoldRecord['state'];
   postedToId: number | null;
@@ -40,58 +43,66 @@ async function findHold(
   forUpdate = false,
 ): Promise<HoldRow | undefined> {
   const [raw] = (await db.query(
-    `SELECT id, hold_key AS \`key\`, account_id AS accountId, amount, state, posted_to_account_id AS postedToId FROM holds WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT id, hold_key AS \`key\`, account_id AS accountId, counterparty_account_id AS counterpartyId, amount, state, posted_to_account_id AS postedToId FROM holds WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`,
     [value],
   )) as RawHold[];
   if (!raw) return undefined;
-  const ids = raw.postedToId === null ? [raw.accountId] : [raw.accountId, raw.postedToId];
+  const ids = [raw.accountId, raw.counterpartyId, raw.postedToId].filter((id) => id !== null);
   const codes = new Map(
     ((await db.query('SELECT id, code FROM accounts WHERE id IN (?)', [ids])) as { id: number; code: string }[]).map((a) => [a.id, a.code]),
   );
-  return { ...raw, account: codes.get(raw.accountId)!, postedTo: raw.postedToId === null ? null : codes.get(raw.postedToId)! };
+  const code = (id: number | null) => (id === null ? null : codes.get(id)!);
+  return { ...raw, account: code(raw.accountId)!, counterparty: code(raw.counterpartyId), postedTo: code(raw.postedToId) };
 }
 
 const record = (row: HoldRow, replayed: boolean): HoldRecord => ({
   id: row.id,
   key: row.key,
   account: row.account,
+  counterparty: row.counterparty,
   amount: row.amount,
   state: row.state,
   postedTo: row.postedTo,
   replayed,
 });
 
-function replayOf(row: HoldRow, input: { key: string; account: string; amount: bigint }): HoldRecord {
-  if (row.account !== input.account || row.amount !== input.amount) {
+interface HoldInput {
+  key: string;
+  account: string;
+  counterparty: string;
+  amount: bigint;
+  reference?: string | undefined;
+}
+
+function replayOf(row: HoldRow, input: HoldInput): HoldRecord {
+  if (row.account !== input.account || row.counterparty !== input.counterparty || row.amount !== input.amount) {
     throw new AppError('IDEMPOTENCY_CONFLICT', `Hold key ${input.key} was already used for a different hold`);
   }
   return record(row, true);
 }
 
-export async function placeHold(
-  pool: Pool,
-  input: { key: string; account: string; amount: bigint; reference?: string | undefined },
-): Promise<HoldRecord> {
-  if (!input.account.startsWith('USER:')) throw new AppError('UNPROCESSABLE', 'Only user accounts can have holds');
-  await ensureAccounts(pool, [input.account]);
+export async function placeHold(pool: Pool, input: HoldInput): Promise<HoldRecord> {
+  if (!input.account.startsWith('USER:') || !input.counterparty.startsWith('USER:') || input.account === input.counterparty) {
+    throw new AppError('UNPROCESSABLE', 'A hold is placed on one user account for another');
+  }
+  await ensureAccounts(pool, [input.account, input.counterparty]);
   try {
     return await inTransaction(pool, async (conn) => {
-      const locked = await lockAccounts(conn, [input.account]);
+      const locked = await lockAccounts(conn, [input.account, input.counterparty]);
       const existing = await findHold(conn, 'hold_key = ?', input.key);
       if (existing) return replayOf(existing, input);
       const account = locked.get(input.account)!;
       assertCovers(account, input.amount);
       await conn.query('UPDATE accounts SET held = held + ? WHERE id = ?', [input.amount, account.id]);
-      const inserted = await conn.query('INSERT INTO holds (hold_key, account_id, amount, reference) VALUES (?, ?, ?, ?)', [
-        input.key,
-        account.id,
-        input.amount,
-        input.reference ?? null,
-      ]);
+      const inserted = await conn.query(
+        'INSERT INTO holds (hold_key, account_id, counterparty_account_id, amount, reference) VALUES (?, ?, ?, ?, ?)',
+        [input.key, account.id, locked.get(input.counterparty)!.id, input.amount, input.reference ?? null],
+      );
       return {
         id: BigInt(inserted.insertId),
         key: input.key,
         account: input.account,
+        counterparty: input.counterparty,
         amount: input.amount,
         state: 'PENDING',
         postedTo: null,
@@ -106,14 +117,17 @@ export async function placeHold(
   }
 }
 
-/** Moves a pending hold's amount to `to`. Posting again to the same account answers the same; anything else is a conflict. */
-export async function postHold(pool: Pool, holdId: bigint, to: string): Promise<HoldRecord> {
-  await ensureAccounts(pool, [to]);
+/**
+ * Moves a pending hold's amount to the counterparty named when it was placed, and nowhere else.
+ * Posting again answers the same; posting a voided hold is a conflict.
+ */
+export async function postHold(pool: Pool, holdId: bigint): Promise<HoldRecord> {
   return inTransaction(pool, async (conn) => {
     const hold = await lockedHold(conn, holdId);
-    if (hold.state === 'POSTED' && hold.postedTo === to) return record(hold, true);
+    if (hold.state === 'POSTED') return record(hold, true);
     if (hold.state !== 'PENDING') throw new AppError('CONFLICT', `Hold ${holdId} is already ${hold.state.toLowerCase()}`);
-    if (to === hold.account) throw new AppError('VALIDATION_FAILED', 'A hold cannot be posted to its own account');
+    const to = hold.counterparty;
+    if (to === null) throw new AppError('UNPROCESSABLE', `Hold ${holdId} names no counterparty; a moderator must settle it`);
     const accounts = await lockAccounts(conn, [hold.account, to]);
     const target = accounts.get(to)!;
     await conn.query('UPDATE accounts SET balance = balance - ?, held = held - ? WHERE id = ?', [hold.amount, hold.amount, hold.accountId]);
@@ -155,6 +169,7 @@ export function holdView(hold: HoldRecord) {
     id: String(hold.id),
     key: hold.key,
     account: hold.account,
+    counterparty: hold.counterparty,
     amount: formatXmr(hold.amount),
     state: hold.state,
     postedTo: hold.postedTo,

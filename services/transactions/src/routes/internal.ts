@@ -1,12 +1,4 @@
-import {
-  depositBody,
-  holdBody,
-  holdParams,
-  holdView as holdSchema,
-  postHoldBody,
-  transferBody,
-  transferView as transferSchema,
-} from '@pupero/shared/contracts';
+import { depositBody, holdBody, holdParams, holdView as holdSchema, transferView as transferSchema } from '@pupero/shared/contracts';
 import { requireService, type Server } from '@pupero/shared/http';
 import type { FastifyRequest } from 'fastify';
 import type { TransactionsDeps } from '../deps.ts';
@@ -15,8 +7,10 @@ import { holdView, placeHold, postHold, voidHold } from '../ledger/holds.ts';
 import { transfer, transferView } from '../ledger/transfer.ts';
 
 /**
- * Service-to-service money movements: a service token is required (offers for trades and escrow,
- * the wallet manager for deposits). The gateway routes none of these paths.
+ * Service-to-service money movements, each for exactly one caller: offers places, posts and voids
+ * holds (a hold moves only to the counterparty named when it was placed); the wallet manager
+ * credits deposits. No service call can debit HOT_WALLET or FEES, or move between two accounts of
+ * its choosing. The gateway routes none of these paths.
  */
 /**
  * Keys a service chooses live in that service's own namespace, so no caller can ever take a key
@@ -25,20 +19,8 @@ import { transfer, transferView } from '../ledger/transfer.ts';
 const callerKey = (request: FastifyRequest, key: string) => `svc:${request.callerService}:${key}`;
 
 export function internalRoutes(app: Server, deps: TransactionsDeps) {
-  const services = (...callers: string[]) => requireService(deps.serviceKey, 'transactions', callers);
+  const services = (...callers: string[]) => requireService(deps.config.SERVICE_PUBLIC_KEYS, 'transactions', callers);
   const reply201 = (replayed: boolean) => (replayed ? 200 : 201);
-
-  app.post(
-    '/transactions/transfer',
-    {
-      preHandler: services('offers', 'wallet-manager'),
-      schema: { body: transferBody, response: { 200: transferSchema, 201: transferSchema } },
-    },
-    async (request, reply) => {
-      const record = await transfer(deps.pool, { ...request.body, key: callerKey(request, request.body.key) });
-      return reply.status(reply201(record.replayed)).send(transferView(record));
-    },
-  );
 
   app.post(
     '/holds',
@@ -51,9 +33,9 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/holds/:id/post',
-    { preHandler: services('offers'), schema: { params: holdParams, body: postHoldBody, response: { 200: holdSchema } } },
+    { preHandler: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } },
     async (request) => {
-      return holdView(await postHold(deps.pool, BigInt(request.params.id), request.body.to));
+      return holdView(await postHold(deps.pool, BigInt(request.params.id)));
     },
   );
 

@@ -20,7 +20,7 @@ export async function settleEscrow(deps: OffersDeps, trade: TradeRow): Promise<v
   const outcome = escrowOutcome(trade);
   if (!outcome || trade.escrow !== 'HELD' || trade.holdId === null) return;
   if (outcome === 'post') {
-    await deps.transactions('POST', `/holds/${trade.holdId}/post`, { to: `USER:${trade.buyerId}` });
+    await deps.transactions('POST', `/holds/${trade.holdId}/post`);
   } else {
     await deps.transactions('POST', `/holds/${trade.holdId}/void`);
   }
@@ -56,13 +56,14 @@ export async function settlePendingEscrows(deps: OffersDeps): Promise<number> {
  */
 async function releaseOrphanHolds(deps: OffersDeps): Promise<number> {
   const rows = (await deps.pool.query(
-    "SELECT id, seller_id AS sellerId, amount FROM trades WHERE escrow = 'NONE' AND state = 'CANCELLED' ORDER BY id LIMIT 20",
-  )) as { id: number; sellerId: number; amount: bigint }[];
+    "SELECT id, seller_id AS sellerId, buyer_id AS buyerId, amount FROM trades WHERE escrow = 'NONE' AND state = 'CANCELLED' ORDER BY id LIMIT 20",
+  )) as { id: number; sellerId: number; buyerId: number; amount: bigint }[];
   for (const trade of rows) {
     try {
       const hold = await deps.transactions<{ id: string }>('POST', '/holds', {
         key: `trade:${trade.id}`,
         account: `USER:${trade.sellerId}`,
+        counterparty: `USER:${trade.buyerId}`,
         amount: formatXmr(trade.amount),
       });
       await deps.transactions('POST', `/holds/${hold.id}/void`);

@@ -60,15 +60,22 @@ export async function openTrade(
     ],
   );
   const tradeId = Number(inserted.insertId);
-  await holdEscrow(deps, tradeId, sellerId, input.amount);
+  await holdEscrow(deps, tradeId, { sellerId, buyerId }, input.amount);
   return (await findTrade(deps.pool, tradeId))!;
 }
 
-async function holdEscrow(deps: OffersDeps, tradeId: number, sellerId: number, amount: bigint): Promise<void> {
+async function holdEscrow(
+  deps: OffersDeps,
+  tradeId: number,
+  parties: { sellerId: number; buyerId: number },
+  amount: bigint,
+): Promise<void> {
+  const { sellerId, buyerId } = parties;
   try {
     const hold = await deps.transactions<{ id: string }>('POST', '/holds', {
       key: `trade:${tradeId}`,
       account: `USER:${sellerId}`,
+      counterparty: `USER:${buyerId}`,
       amount: formatXmr(amount),
       reference: `trade:${tradeId}`,
     });
