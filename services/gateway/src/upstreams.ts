@@ -61,6 +61,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/withdrawals'),
         route('GET', '/withdrawals/:id'),
         route('GET', '/admin/ledger/summary'),
+        route('POST', '/admin/ledger/corrections'),
       ],
     });
   }

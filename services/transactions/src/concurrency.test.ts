@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatXmr } from '@pupero/shared/money';
+import { AppError } from '@pupero/shared/errors';
+import { formatXmr, parseXmr } from '@pupero/shared/money';
 import type { JsonResponse } from '@pupero/shared/testing';
 import { type LedgerStack, startLedgerStack } from '../test/helpers.ts';
+import { transfer, transferView } from './ledger/transfer.ts';
 
 const ACCOUNTS = 24;
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -26,9 +28,9 @@ describe('ledger under concurrency', () => {
       const [row] = await stack.deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [`USER:${from}`]);
       if (row.available <= 0n) await stack.fund(from, '1');
       const [fresh] = await stack.deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [`USER:${from}`]);
-      // The whole available balance, three times at once with one key: one transfer, three equal answers.
-      const body = { key: `same-${round}`, from: `USER:${from}`, to: `USER:${to}`, amount: formatXmr(fresh.available) };
-      const answers = await Promise.all([1, 2, 3].map(() => offers('POST', '/transactions/transfer', { body })));
+      // The whole available balance, three times at once with one key: one hold, three equal answers.
+      const body = { key: `same-${round}`, account: `USER:${from}`, counterparty: `USER:${to}`, amount: formatXmr(fresh.available) };
+      const answers = await Promise.all([1, 2, 3].map(() => offers('POST', '/holds', { body })));
       assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 201], JSON.stringify(answers.map((a) => a.body)));
       assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
     }
@@ -40,6 +42,25 @@ describe('ledger under concurrency', () => {
     const send = async (op: string, key: string, path: string, body?: unknown) => {
       const res = await offers('POST', path, body === undefined ? {} : { body });
       responses.push({ op, key, res });
+      return res;
+    };
+    // Transfers between users have no HTTP route (a service can only place holds for a named
+    // counterparty): the ledger's own transfer, as deposits and withdrawals use it, under the same load.
+    const sendTransfer = async (body: { key: string; from: string; to: string; amount: string }) => {
+      let res: JsonResponse;
+      try {
+        const record = await transfer(stack.deps.pool, {
+          ...body,
+          key: `svc:offers:${body.key}`,
+          amount: parseXmr(body.amount),
+          kind: 'TRANSFER',
+        });
+        res = { status: record.replayed ? 200 : 201, headers: new Headers(), body: transferView(record) };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        res = { status: error.statusCode, headers: new Headers(), body: { code: error.code } };
+      }
+      responses.push({ op: 'transfer', key: body.key, res });
       return res;
     };
     const pick = () => users[random(users.length)]!;
@@ -54,12 +75,13 @@ describe('ledger under concurrency', () => {
     for (let i = 0; i < 160; i += 1) {
       const from = pick();
       const body = { key: `cc-t1-${i}`, from: `USER:${from}`, to: `USER:${otherThan(from)}`, amount: randomAmount() };
-      phase1.push(send('transfer', body.key, '/transactions/transfer', body));
-      if (i % 4 === 0) phase1.push(send('transfer', body.key, '/transactions/transfer', body));
+      phase1.push(sendTransfer(body));
+      if (i % 4 === 0) phase1.push(sendTransfer(body));
     }
     const holdIds = new Set<string>();
     for (let i = 0; i < 80; i += 1) {
-      const body = { key: `cc-h-${i}`, account: `USER:${pick()}`, amount: randomAmount() };
+      const account = pick();
+      const body = { key: `cc-h-${i}`, account: `USER:${account}`, counterparty: `USER:${otherThan(account)}`, amount: randomAmount() };
       // Whichever of two same-key requests wins answers 201, the other 200 with the same hold.
       const record = (res: JsonResponse) => {
         if (res.status < 300) holdIds.add(res.body.id);
@@ -73,13 +95,13 @@ describe('ledger under concurrency', () => {
     // Phase 2: every hold is posted and voided at the same time (exactly one wins), beside more transfers.
     const phase2: Promise<unknown>[] = [];
     for (const id of holdIds) {
-      phase2.push(send('post', `hold:${id}`, `/holds/${id}/post`, { to: `USER:${pick()}` }));
+      phase2.push(send('post', `hold:${id}`, `/holds/${id}/post`));
       phase2.push(send('void', `hold:${id}`, `/holds/${id}/void`));
     }
     for (let i = 0; i < 120; i += 1) {
       const from = pick();
       const body = { key: `cc-t2-${i}`, from: `USER:${from}`, to: `USER:${otherThan(from)}`, amount: randomAmount() };
-      phase2.push(send('transfer', body.key, '/transactions/transfer', body));
+      phase2.push(sendTransfer(body));
     }
     await Promise.all(phase2);
 

@@ -179,14 +179,47 @@ describe('withdrawals through the gateway', () => {
     assert.equal(audited, 1);
   });
 
+  it("corrects a user's balance only by an admin, with a reason, once per key, audited", async () => {
+    const user = await stack.signUp('cr');
+    const admin = await stack.signUp('ca');
+    const adminToken = await stack.makeAdmin(admin.username, admin.password);
+    const body = {
+      key: `fix-${user.id}`,
+      account: `USER:${user.id}`,
+      direction: 'CREDIT',
+      amount: '0.25',
+      reason: 'deposit 1a2b missed by the watcher',
+    };
+    assert.equal((await stack.api('POST', '/admin/ledger/corrections', { body, token: user.token })).status, 403);
+    assert.equal((await stack.api('POST', '/admin/ledger/corrections', { body })).status, 401);
+    for (const bad of [{ reason: 'oops' }, { account: 'FEES' }, { direction: 'MINT' }, { amount: '-1' }, { from: 'HOT_WALLET' }]) {
+      const res = await stack.api('POST', '/admin/ledger/corrections', { body: { ...body, ...bad }, token: adminToken });
+      assert.equal(res.status, 400, JSON.stringify(bad));
+    }
+    const first = await stack.api('POST', '/admin/ledger/corrections', { body, token: adminToken });
+    assert.deepEqual([first.status, first.body.from, first.body.to, first.body.kind], [201, 'HOT_WALLET', `USER:${user.id}`, 'ADJUSTMENT']);
+    assert.equal((await stack.api('POST', '/admin/ledger/corrections', { body, token: adminToken })).status, 200);
+    const debit = { ...body, key: `fix2-${user.id}`, direction: 'DEBIT', amount: '0.3' };
+    assert.equal(
+      (await stack.api('POST', '/admin/ledger/corrections', { body: debit, token: adminToken })).body.code,
+      'INSUFFICIENT_FUNDS',
+    );
+    assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '0.25');
+    const audited = await stack.login.prisma.auditLog.findMany({ where: { action: 'LEDGER_CORRECTION', actorId: admin.id } });
+    assert.equal(audited.length, 1);
+    assert.match(JSON.stringify(audited[0]?.details), /missed by the watcher/);
+  });
+
   it('pages the history with a cursor, newest first, naming only system counterparties', async () => {
     const [a, b] = [await stack.signUp('ha'), await stack.signUp('hb')];
     await stack.fund(a.id, '4');
     const offers = stack.service('offers');
-    for (let i = 0; i < 3; i += 1)
-      await offers('POST', '/transactions/transfer', {
-        body: { key: `hist-${a.id}-${i}`, from: `USER:${a.id}`, to: `USER:${b.id}`, amount: '0.1', kind: 'TRADE' },
+    for (let i = 0; i < 3; i += 1) {
+      const hold = await offers('POST', '/holds', {
+        body: { key: `hist-${a.id}-${i}`, account: `USER:${a.id}`, counterparty: `USER:${b.id}`, amount: '0.1' },
       });
+      await offers('POST', `/holds/${hold.body.id}/post`);
+    }
     const first = await stack.api('GET', '/transactions?limit=2', { token: a.token });
     assert.equal(first.body.items.length, 2);
     assert.deepEqual(
@@ -200,7 +233,7 @@ describe('withdrawals through the gateway', () => {
     assert.deepEqual(
       second.body.items.map((i: { kind: string; direction: string; counterparty: string }) => [i.kind, i.direction, i.counterparty]),
       [
-        ['TRADE', 'OUT', 'USER'],
+        ['HOLD_POST', 'OUT', 'USER'],
         ['DEPOSIT', 'IN', 'HOT_WALLET'],
       ],
     );

@@ -57,6 +57,18 @@ export const holdView = z.object({
   replayed: z.boolean(),
 });
 
+/**
+ * An admin's correction of a user's balance against the hot wallet (a deposit the watcher missed,
+ * a mistaken credit), with its reason for the audit log. Never between two users.
+ */
+export const correctionBody = z.strictObject({
+  key: idempotencyKey,
+  account: userAccountCode,
+  direction: z.enum(['CREDIT', 'DEBIT']),
+  amount: positiveXmrAmount,
+  reason: z.string().trim().min(10, { message: 'must explain the correction in at least 10 characters' }).max(500),
+});
+
 export const depositBody = z.strictObject({
   userId,
   txHash: z.string().regex(/^[0-9a-f]{64}$/),

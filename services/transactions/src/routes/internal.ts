@@ -1,6 +1,7 @@
 import { depositBody, holdBody, holdParams, holdView as holdSchema, transferView as transferSchema } from '@pupero/shared/contracts';
 import { requireService, type Server } from '@pupero/shared/http';
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
 import { userAccount } from '../ledger/accounts.ts';
 import { holdView, placeHold, postHold, voidHold } from '../ledger/holds.ts';
@@ -16,6 +17,9 @@ import { transfer, transferView } from '../ledger/transfer.ts';
  * Keys a service chooses live in that service's own namespace, so no caller can ever take a key
  * the ledger uses itself (`deposit:…`, `hold:…:post`, `wreq:…`, `wset:…`) or another service's.
  */
+/** Posting and voiding take no body: a hold goes to the counterparty it named, or back, and nowhere else. */
+const noBody = z.strictObject({}).nullish();
+
 const callerKey = (request: FastifyRequest, key: string) => `svc:${request.callerService}:${key}`;
 
 export function internalRoutes(app: Server, deps: TransactionsDeps) {
@@ -33,7 +37,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/holds/:id/post',
-    { preHandler: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } },
+    { preHandler: services('offers'), schema: { params: holdParams, body: noBody, response: { 200: holdSchema } } },
     async (request) => {
       return holdView(await postHold(deps.pool, BigInt(request.params.id)));
     },
