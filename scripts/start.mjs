@@ -16,12 +16,12 @@ const services = [
     portVar: 'MONEROD_RPC_PORT',
     readyFile: '.run/regtest/ready',
   },
-  { name: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
-  { name: 'transactions', entry: 'services/transactions/src/server.ts', portVar: 'TRANSACTIONS_PORT' },
-  { name: 'wallet-manager', entry: 'services/wallet-manager/src/server.ts', portVar: 'WALLET_MANAGER_PORT' },
-  { name: 'offers', entry: 'services/offers/src/server.ts', portVar: 'OFFERS_PORT' },
-  { name: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
-  { name: 'frontend', entry: 'services/frontend/src/server.ts', portVar: 'FRONTEND_PORT' },
+  { name: 'login', env: 'login', entry: 'services/login/src/server.ts', portVar: 'LOGIN_PORT' },
+  { name: 'transactions', env: 'transactions', entry: 'services/transactions/src/server.ts', portVar: 'TRANSACTIONS_PORT' },
+  { name: 'wallet-manager', env: 'wallet-manager', entry: 'services/wallet-manager/src/server.ts', portVar: 'WALLET_MANAGER_PORT' },
+  { name: 'offers', env: 'offers', entry: 'services/offers/src/server.ts', portVar: 'OFFERS_PORT' },
+  { name: 'gateway', env: 'gateway', entry: 'services/gateway/src/server.ts', portVar: 'GATEWAY_PORT' },
+  { name: 'frontend', env: 'frontend', entry: 'services/frontend/src/server.ts', portVar: 'FRONTEND_PORT' },
 ];
 
 await prepareMachine({ debianTools: [{ name: 'monero', command: 'monerod' }] });
@@ -35,6 +35,12 @@ for (const service of services) {
 say('applying database migrations');
 const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], { cwd: root, env, stdio: 'inherit' });
 if (migrated.status !== 0) fail('migrations failed');
+
+// Each service's own keys (and, from .run/, its own credentials), never another's.
+say('keys and credentials of each service (.run/keys)');
+const local = spawnSync('pnpm', ['exec', 'tsx', 'scripts/local-env.ts'], { cwd: root, env, encoding: 'utf8' });
+if (local.status !== 0) fail(`preparing the services' keys failed: ${local.stderr}`);
+const serviceEnv = JSON.parse(local.stdout);
 
 const children = [];
 let stopping = false;
@@ -50,7 +56,12 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 for (const service of services) {
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const own = serviceEnv[service.env ?? ''] ?? {};
+  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+    cwd: root,
+    env: { ...env, ...own },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (!stopping) {

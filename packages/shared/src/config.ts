@@ -18,7 +18,7 @@ export function loadConfig<S extends z.ZodType>(
   env: NodeJS.ProcessEnv | Record<string, string | undefined>,
 ): Readonly<z.output<S>> {
   const problems: string[] = [];
-  const values = withFileVariables(env, problems);
+  const values = withFileVariables(env, variablesOf(schema), problems);
   problems.push(...demoProblems(values));
   const result = schema.safeParse(values);
   if (!result.success) problems.push(...result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
@@ -30,11 +30,15 @@ export function loadConfig<S extends z.ZodType>(
  * `NAME_FILE=/path` stands for `NAME` with the file's content (Compose and Kubernetes secrets are
  * files). `NAME` itself wins when both are set.
  */
-function withFileVariables(env: Record<string, string | undefined>, problems: string[]): Record<string, string | undefined> {
+function withFileVariables(
+  env: Record<string, string | undefined>,
+  known: ReadonlySet<string>,
+  problems: string[],
+): Record<string, string | undefined> {
   const values = { ...env };
   for (const [variable, path] of Object.entries(env)) {
     const name = variable.endsWith('_FILE') ? variable.slice(0, -'_FILE'.length) : undefined;
-    if (!name || !path || values[name]) continue;
+    if (!name || !known.has(name) || !path || values[name]) continue;
     try {
       values[name] = readFileSync(path, 'utf8').trim();
     } catch {
@@ -42,6 +46,12 @@ function withFileVariables(env: Record<string, string | undefined>, problems: st
     }
   }
   return values;
+}
+
+/** The variables a service's schema reads (a z.object, refined or not). */
+function variablesOf(schema: z.ZodType): ReadonlySet<string> {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return new Set(shape ? Object.keys(shape) : []);
 }
 
 /** "true"/"false"/"1"/"0" only. Never z.coerce.boolean(): it turns "false" into true. */
