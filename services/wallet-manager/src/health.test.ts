@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { signAccessToken } from '@pupero/shared/jwt';
+import { testKeys } from '@pupero/shared/testing';
 import { type Chain, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
 import { buildApp } from './app.ts';
 
@@ -26,6 +28,32 @@ describe('wallet manager health', () => {
     await mainnet.close();
     assert.match(address, /^[48]/);
   });
+  it('refuses forged and revoked access tokens like every service', async () => {
+    const user = await stack.signUp('ft');
+    const app = buildApp(stack.wallet, { logger: false });
+    const ask = async (token: string) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/admin/withdraw/execute',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { withdrawalId: '1' },
+      });
+      return `${res.statusCode} ${res.json().code}`;
+    };
+    const frontendKey = testKeys(stack.keys).signingKey('frontend');
+    const forged = signAccessToken(
+      { key: frontendKey, issuer: 'pupero', audience: 'pupero-api' },
+      { userId: user.id, username: user.username, role: 'admin', version: 0 },
+      60,
+    );
+    assert.equal(await ask(forged), '401 TOKEN_INVALID', "an admin's token signed with the frontend's key");
+    assert.equal(await ask(user.token), '403 FORBIDDEN', 'a genuine user token: not an admin');
+    assert.equal((await stack.api('POST', '/auth/me/logout-all', { token: user.token })).status, 204);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await ask(user.token), '401 TOKEN_REVOKED', 'logged out everywhere');
+    await app.close();
+  });
+
   it('reports wallet-rpc with the wallet open, the daemon height and the broker; 503 when the daemon is gone', async () => {
     const app = buildApp(stack.wallet, { logger: false });
     const up = await app.inject({ method: 'GET', url: '/healthz' });
