@@ -1,5 +1,6 @@
 // `npm run keys [DIR]`: a new key ring for one deployment. Each private key is a file of its own
-// (DIR/<holder>.key, mode 0600: mount each only into its service, e.g. as a Compose secret); the
+// (DIR/<holder>.key, mode 0600; for Compose, compose/generate-secrets.sh DIR makes them readable by the
+// containers' user and adds the passwords: mount each only into its own service); the
 // public keys are printed as the variables the services read. Without DIR: .run/keys, which
 // `npm start` uses (and creates on first start). An existing ring is kept unless --new is given.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

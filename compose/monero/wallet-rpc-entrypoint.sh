@@ -4,12 +4,18 @@
 # directory yet, it first creates the wallet through a wallet RPC of its own on 127.0.0.1
 # (`create_wallet`, digest auth through curl), stops it (`stop_wallet` saves the files), then starts
 # the real one. The wallet manager opens the wallet by name (`open_wallet`) with WALLET_PASSWORD.
+# It reaches monerod with monerod's login (`--daemon-login`). Each password may instead be given as
+# NAME_FILE, a Compose secret.
 set -eu
+. "$(dirname "$0")/read-secrets.sh"
+read_secrets MONERO_RPC_PASSWORD WALLET_PASSWORD MONEROD_RPC_PASSWORD
 
 : "${MONERO_RPC_USER:?MONERO_RPC_USER is required}"
 : "${MONERO_RPC_PASSWORD:?MONERO_RPC_PASSWORD is required}"
 : "${WALLET_NAME:?WALLET_NAME is required}"
 : "${WALLET_PASSWORD:?WALLET_PASSWORD is required}"
+: "${MONEROD_RPC_USER:?MONEROD_RPC_USER is required: monerod's RPC has a login}"
+: "${MONEROD_RPC_PASSWORD:?MONEROD_RPC_PASSWORD is required: monerod's RPC has a login}"
 MONERO_NETWORK="${MONERO_NETWORK:-testnet}"
 WALLET_RPC_PORT="${WALLET_RPC_PORT:-18083}"
 WALLET_DIR="${WALLET_DIR:-/wallets}"
@@ -84,6 +90,7 @@ create_platform_wallet() {
 # Options of both the first-start RPC and the real one.
 set -- \
   --daemon-address "$MONEROD_ADDRESS" \
+  --daemon-login "$MONEROD_RPC_USER:$MONEROD_RPC_PASSWORD" \
   --trusted-daemon \
   --wallet-dir "$WALLET_DIR" \
   --shared-ringdb-dir "$WALLET_DIR/.shared-ringdb" \

@@ -3,7 +3,7 @@ import { loggerOptions } from '@pupero/shared/logger';
 import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import { z } from 'zod';
 import type { WalletDeps } from './deps.ts';
-import { daemonHeight } from './monero/daemon.ts';
+import { daemonHeight, daemonRpcOf } from './monero/daemon.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { regtestRoutes } from './routes/regtest.ts';
 import { walletRoutes } from './routes/wallet.ts';
@@ -41,7 +41,7 @@ export function buildApp(deps: WalletDeps, options: { logger?: boolean } = {}): 
   app.get('/healthz', { schema: { response: { 200: healthView, 503: healthView } } }, async (_request, reply) => {
     const [wallet, daemon, database] = await Promise.allSettled([
       deps.wallet.getHeight(),
-      daemonHeight(deps.config.MONEROD_RPC_URL),
+      daemonHeight(daemonRpcOf(deps.config)),
       deps.pool.query('SELECT 1'),
     ]);
     const checks = {

@@ -2,7 +2,7 @@ import type { WalletDeps } from './deps.ts';
 import { scanDeposits } from './domain/deposits.ts';
 import { tryNamedLock } from './domain/named-lock.ts';
 import { dueRetries, sendWithdrawal } from './domain/sends.ts';
-import { generateBlocks } from './monero/daemon.ts';
+import { daemonRpcOf, generateBlocks } from './monero/daemon.ts';
 
 /** A job run every `seconds`, never twice at once in this process; failures are logged and retried next time. */
 function every(deps: WalletDeps, name: string, seconds: number, job: () => Promise<unknown>) {
@@ -30,7 +30,7 @@ export function startJobs(deps: WalletDeps) {
   if (deps.config.REGTEST_MINER) {
     stops.push(
       every(deps, 'regtest-miner', deps.config.REGTEST_MINER_INTERVAL_SECONDS, async () =>
-        generateBlocks(deps.config.MONEROD_RPC_URL, 1, await deps.wallet.getPrimaryAddress()),
+        generateBlocks(daemonRpcOf(deps.config), 1, await deps.wallet.getPrimaryAddress()),
       ),
     );
   }

@@ -1,38 +1,59 @@
+import { postWithDigest } from './digest-http.ts';
+
 /**
  * The few monerod RPC calls the wallet manager makes itself (height, and on regtest: mining and
- * rewinding). The daemon's RPC here has no login; the wallet RPC (digest auth) goes through monero-ts.
+ * rewinding). The wallet RPC (digest auth too) goes through monero-ts.
+ *
+ * A daemon is its URL, or its URL with the `--rpc-login` of monerod (digest authentication). In
+ * Compose monerod always has a login; the local regtest launcher starts it without one.
  */
-export async function daemonJsonRpc<T>(daemonUrl: string, method: string, params: object = {}): Promise<T> {
-  const response = await fetch(new URL('/json_rpc', daemonUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: '0', method, params }),
-    signal: AbortSignal.timeout(120_000),
-  });
-  const body = (await response.json()) as { result?: T; error?: { code: number; message: string } };
-  if (body.error || body.result === undefined) throw new Error(`monerod ${method}: ${body.error?.message ?? response.status}`);
+export type DaemonRpc = string | { url: string; username?: string; password?: string };
+
+/** The daemon of the wallet manager's configuration: MONEROD_RPC_URL with MONEROD_RPC_USER/PASSWORD. */
+export function daemonRpcOf(config: { MONEROD_RPC_URL: string; MONEROD_RPC_USER?: string; MONEROD_RPC_PASSWORD?: string }): DaemonRpc {
+  return { url: config.MONEROD_RPC_URL, username: config.MONEROD_RPC_USER, password: config.MONEROD_RPC_PASSWORD };
+}
+
+async function daemonPost<T>(daemon: DaemonRpc, path: string, body: object, what: string): Promise<T> {
+  const { url, username = '', password = '' } = typeof daemon === 'string' ? { url: daemon } : daemon;
+  const answer = await postWithDigest(new URL(path, url), JSON.stringify(body), username ? { username, password } : undefined, 120_000);
+  try {
+    return JSON.parse(answer.body) as T;
+  } catch {
+    // monerod answers 401 (bad login) and, in restricted mode, unknown paths with no JSON at all.
+    throw new Error(`monerod ${what}: HTTP ${answer.status}`);
+  }
+}
+
+export async function daemonJsonRpc<T>(daemon: DaemonRpc, method: string, params: object = {}): Promise<T> {
+  const body = await daemonPost<{ result?: T; error?: { code: number; message: string } }>(
+    daemon,
+    '/json_rpc',
+    { jsonrpc: '2.0', id: '0', method, params },
+    method,
+  );
+  if (body.error || body.result === undefined) throw new Error(`monerod ${method}: ${body.error?.message ?? 'no result'}`);
   return body.result;
 }
 
-export async function daemonHeight(daemonUrl: string): Promise<number> {
-  return (
-    (await daemonJsonRpc<{ height: number }>(daemonUrl, 'get_block_count')).height ??
-    (await daemonJsonRpc<{ count: number }>(daemonUrl, 'get_block_count')).count
-  );
+export async function daemonHeight(daemon: DaemonRpc): Promise<number> {
+  const result = await daemonJsonRpc<{ height?: number; count?: number }>(daemon, 'get_block_count');
+  const height = result.height ?? result.count;
+  if (height === undefined) throw new Error('monerod get_block_count: no count');
+  return height;
 }
 
-/** Regtest only: mines `blocks` blocks paying `address`. */
-export async function generateBlocks(daemonUrl: string, blocks: number, address: string): Promise<number> {
-  const result = await daemonJsonRpc<{ height: number }>(daemonUrl, 'generateblocks', {
+/** Regtest only: mines `blocks` blocks paying `address`. Needs the daemon's full (unrestricted) RPC. */
+export async function generateBlocks(daemon: DaemonRpc, blocks: number, address: string): Promise<number> {
+  const result = await daemonJsonRpc<{ height: number }>(daemon, 'generateblocks', {
     amount_of_blocks: blocks,
     wallet_address: address,
   });
   return result.height;
 }
 
-/** Regtest only: removes the top `blocks` blocks (a reorg as far as wallets can tell). */
-export async function popBlocks(daemonUrl: string, blocks: number): Promise<void> {
-  const response = await fetch(new URL('/pop_blocks', daemonUrl), { method: 'POST', body: JSON.stringify({ nblocks: blocks }) });
-  const body = (await response.json()) as { status?: string };
+/** Regtest only: removes the top `blocks` blocks (a reorg as far as wallets can tell). Unrestricted RPC only. */
+export async function popBlocks(daemon: DaemonRpc, blocks: number): Promise<void> {
+  const body = await daemonPost<{ status?: string }>(daemon, '/pop_blocks', { nblocks: blocks }, 'pop_blocks');
   if (body.status !== 'OK') throw new Error(`monerod pop_blocks: ${JSON.stringify(body)}`);
 }
