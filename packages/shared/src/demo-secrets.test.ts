@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, envSecret, envSigningKey, loadConfig } from './config.ts';
+import { ConfigError, envPublicKeys, envSecret, envSigningKey, loadConfig } from './config.ts';
 import { demoProblems } from './demo-secrets.ts';
 
 const assets = new URL('../../../Pupero-Assets/', import.meta.url);
@@ -60,5 +60,23 @@ describe('the demo values of Pupero-Assets/.env', () => {
           error.problems.includes('SESSION_SECRET: must be at least 32 bytes'),
       );
     }
+  });
+});
+
+describe('public-key variables', () => {
+  it('refuse a private key, PEM or DER, instead of deriving its public half', () => {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const schema = z.object({ ACCESS_TOKEN_PUBLIC_KEYS: envPublicKeys });
+    for (const privateKey of [
+      pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    ]) {
+      assert.throws(
+        () => loadConfig(schema, { ACCESS_TOKEN_PUBLIC_KEYS: privateKey }),
+        (error) => error instanceof ConfigError && /ACCESS_TOKEN_PUBLIC_KEYS: must be a public key/.test(error.message),
+      );
+    }
+    const publicPem = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    assert.equal(loadConfig(schema, { ACCESS_TOKEN_PUBLIC_KEYS: publicPem }).ACCESS_TOKEN_PUBLIC_KEYS.size, 1);
   });
 });

@@ -64,6 +64,9 @@ export function signingKeyFrom(text: string): SigningKey {
 }
 
 export function publicKeyFrom(text: string): KeyObject {
+  // createPublicKey would derive the public half of a private PEM: a private key in a public-key
+  // variable is a misplaced secret, refused rather than used.
+  if (/PRIVATE KEY/.test(text)) throw new Error('must be a public key, not a private one');
   let key: KeyObject;
   try {
     key = isPem(text) ? createPublicKey(text) : createPublicKey({ key: base64Der(text), format: 'der', type: 'spki' });
