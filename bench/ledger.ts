@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { declareBrokerTopology, defaultBrokerNames } from '@pupero/shared/broker-provisioning';
 import { loadConfig } from '@pupero/shared/config';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { createTestDatabase, testKeys } from '@pupero/shared/testing';
@@ -69,12 +70,15 @@ try {
   // The same movements through the service's HTTP API as offers makes them: a hold for the
   // counterparty, then its post (client and service share this process's CPU).
   const keys = testKeys();
+  const brokerUrl = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  // The service declares nothing on the broker (its user may not): the default topology, as an administrator.
+  await declareBrokerTopology(brokerUrl, defaultBrokerNames);
   const config = loadConfig(configSchema, {
     ...keys.env('transactions'),
     MONERO_NETWORK: 'regtest',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(CLIENTS),
-    RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    RABBITMQ_URL: brokerUrl,
     LOGIN_SERVICE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
   });

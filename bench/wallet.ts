@@ -37,7 +37,7 @@ try {
     const id = res.body.id;
     let hash: string | undefined;
     await until(async () => {
-      hash ??= (await stack.deps.pool.query('SELECT tx_hash AS h FROM wallet_sends WHERE withdrawal_id = ?', [id]))[0]?.h ?? undefined;
+      hash ??= (await stack.wallet.pool.query('SELECT tx_hash AS h FROM wallet_sends WHERE withdrawal_id = ?', [id]))[0]?.h ?? undefined;
       return hash !== undefined && (await chain.poolHashes()).includes(hash);
     });
     withdrawals.push(performance.now() - started);
@@ -55,7 +55,7 @@ try {
     const started = performance.now();
     await chain.mine(1);
     await until(
-      async () => (await stack.deps.pool.query('SELECT state FROM deposits WHERE tx_hash = ?', [tx.getHash()]))[0]?.state === 'CREDITED',
+      async () => (await stack.wallet.pool.query('SELECT state FROM deposits WHERE tx_hash = ?', [tx.getHash()]))[0]?.state === 'CREDITED',
     );
     deposits.push(performance.now() - started);
   }

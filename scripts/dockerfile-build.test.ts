@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mariadbConfig } from '@pupero/shared/db';
 import {
   createTestDatabase,
   freePort,
@@ -37,6 +38,7 @@ import {
   testSecret,
   testServerUrl,
 } from '@pupero/shared/testing';
+import mariadb from 'mariadb';
 import { startRegtestDaemon, startWalletRpc } from '../services/wallet-manager/src/regtest/launch.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -388,7 +390,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     });
   }
 
-  it('builds compose/migrations/Dockerfile, whose one-shot run migrates an empty database', async () => {
+  it("builds compose/migrations/Dockerfile, whose one-shot run migrates an empty database and creates the services' users", async () => {
     const image = buildImage('compose/migrations/Dockerfile', 'migrations', scratch, context);
     assertCommonImageRules(image, 'compose/migrations/Dockerfile');
     assertProductionDependenciesOnly(
@@ -396,14 +398,36 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       devOnlyPackages('packages/shared/package.json'),
     );
     const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+    // The users are this database's own (`<name>_login`, …), as createTestDatabase makes them.
+    const services = ['login', 'offers', 'transactions', 'wallet', 'frontend'];
+    const users = services.map((s) => `'${name}_${s}'@'%'`).join(', ');
     cleanups.push(() => runOnServer(`DROP DATABASE IF EXISTS \`${name}\``));
+    cleanups.push(() => runOnServer(`DROP USER IF EXISTS ${users}`));
     const url = new URL(testServerUrl());
     url.pathname = `/${name}`;
+    const passwords = Object.fromEntries(services.map((s) => [`${s.toUpperCase()}_DATABASE_PASSWORD`, testSecret()]));
+    const env = { DATABASE_URL: url.toString(), ...passwords, DATABASE_USER_PREFIX: `${name}_` };
     const migrations = readdirSync(path.join(root, 'prisma/migrations')).filter((n) => /^\d{14}_/.test(n));
-    for (const expected of [`Applied ${migrations.join(', ')}`, 'Database is up to date']) {
-      const run = startContainer(image, { DATABASE_URL: url.toString() });
+    const usersLine = `Users ${services.map((s) => `${name}_${s}`).join(', ')}: passwords set`;
+    for (const [expected, grants] of [
+      [`Applied ${migrations.join(', ')}`, /grant changes$/],
+      ['Database is up to date', /grants up to date$/],
+    ] as const) {
+      const run = startContainer(image, env);
       assert.equal(await run.exited, 0, run.output());
-      assert.equal(run.output().trim(), expected);
+      const [migrated, granted] = run.output().trim().split('\n');
+      assert.equal(migrated, expected);
+      assert.ok(granted?.startsWith(usersLine) && grants.test(granted), granted);
+    }
+    const login = new URL(url);
+    login.username = `${name}_login`;
+    login.password = passwords.LOGIN_DATABASE_PASSWORD!;
+    const asLogin = await mariadb.createConnection(mariadbConfig(login.toString()));
+    try {
+      await asLogin.query('SELECT COUNT(*) FROM users');
+      await assert.rejects(asLogin.query('SELECT COUNT(*) FROM trades'), /denied/, "login's user reads its own tables only");
+    } finally {
+      await asLogin.end();
     }
     const rows = (await runOnServer(`SELECT COUNT(*) AS n FROM \`${name}\`._prisma_migrations WHERE finished_at IS NOT NULL`)) as {
       n: bigint;
@@ -426,7 +450,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const chain = await startMoneroBeside(path.join(scratch, 'regtest'));
     cleanups.push(chain.stop);
     const keys = testKeys();
-    const common = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: db.url, MONERO_NETWORK: 'regtest' };
+    const common = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', MONERO_NETWORK: 'regtest' };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
     cleanups.push(() => deleteQueues(Object.values(queues)));
@@ -434,10 +458,19 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const url = (service: string) => `http://127.0.0.1:${ports[service]}`;
     const broker = { ...queues, RABBITMQ_URL: testBrokerUrl() };
     const environments: Record<keyof typeof serviceImages, Record<string, string>> = {
-      login: { ...common, ...keys.env('login'), LOGIN_PORT: String(ports.login) },
+      // Each service as its own database user, with its own grants (packages/shared/src/db/grants.ts).
+      login: {
+        ...common,
+        ...keys.env('login'),
+        DATABASE_URL: db.urlFor('login'),
+        TRANSACTIONS_SERVICE_URL: url('transactions'),
+        OFFERS_SERVICE_URL: url('offers'),
+        LOGIN_PORT: String(ports.login),
+      },
       transactions: {
         ...common,
         ...keys.env('transactions'),
+        DATABASE_URL: db.urlFor('transactions'),
         ...broker,
         LOGIN_SERVICE_URL: url('login'),
         MONERO_NETWORK: 'regtest',
@@ -446,6 +479,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       'wallet-manager': {
         ...common,
         ...keys.env('wallet-manager'),
+        DATABASE_URL: db.urlFor('wallet'),
         ...broker,
         TRANSACTIONS_SERVICE_URL: url('transactions'),
         WALLET_RPC_URL: chain.walletRpcUrl,
@@ -459,6 +493,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       offers: {
         ...common,
         ...keys.env('offers'),
+        DATABASE_URL: db.urlFor('offers'),
         LOGIN_SERVICE_URL: url('login'),
         TRANSACTIONS_SERVICE_URL: url('transactions'),
         OFFERS_PORT: String(ports.offers),
@@ -477,7 +512,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       frontend: {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        DATABASE_URL: db.url,
+        DATABASE_URL: db.urlFor('frontend'),
         ...keys.env('frontend'),
         MONERO_NETWORK: 'regtest',
         GATEWAY_URL: url('gateway'),

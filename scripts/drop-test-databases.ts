@@ -15,7 +15,16 @@ const alive = (pid: number) => {
   }
 };
 
+const pidOf = (name: string) => Number(name.slice(TEST_DATABASE_PREFIX.length).split('_')[0]);
 for (const { name } of rows) {
-  const pid = Number(name.slice(TEST_DATABASE_PREFIX.length).split('_')[0]);
-  if (!alive(pid)) await runOnServer(`DROP DATABASE \`${name}\``);
+  if (!alive(pidOf(name))) await runOnServer(`DROP DATABASE \`${name}\``);
+}
+
+// Each test database has its own service users (`<database>_login`, …); MariaDB keeps them, and
+// their grants, after the database is dropped.
+const users = (await runOnServer('SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE ?', [
+  `${TEST_DATABASE_PREFIX.replaceAll('_', '\\_')}%`,
+])) as { user: string; host: string }[];
+for (const { user, host } of users) {
+  if (!alive(pidOf(user))) await runOnServer('DROP USER IF EXISTS ?@?', [user, host]);
 }

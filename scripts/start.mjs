@@ -32,15 +32,19 @@ for (const service of services) {
     fail(`port ${env[service.portVar]} (${service.name}) is already in use; stop what holds it first`);
 }
 
-say('applying database migrations');
-const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], { cwd: root, env, stdio: 'inherit' });
-if (migrated.status !== 0) fail('migrations failed');
-
-// Each service's own keys (and, from .run/, its own credentials), never another's.
-say('keys and credentials of each service (.run/keys)');
+// Each service's own keys and database user (made once, under .run/), never another's.
+say('keys and credentials of each service (.run/keys, .run/database)');
 const local = spawnSync('pnpm', ['exec', 'tsx', 'scripts/local-env.ts'], { cwd: root, env, encoding: 'utf8' });
-if (local.status !== 0) fail(`preparing the services' keys failed: ${local.stderr}`);
-const serviceEnv = JSON.parse(local.stdout);
+if (local.status !== 0) fail(`preparing the services' keys and credentials failed: ${local.stderr}`);
+const { services: serviceEnv, migrations: migrationEnv } = JSON.parse(local.stdout);
+
+say('applying database migrations and each service user\'s grants');
+const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], {
+  cwd: root,
+  env: { ...env, ...migrationEnv, DATABASE_USER_HOST: '127.0.0.1' },
+  stdio: 'inherit',
+});
+if (migrated.status !== 0) fail('migrations failed');
 
 const children = [];
 let stopping = false;

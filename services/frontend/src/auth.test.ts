@@ -28,7 +28,7 @@ describe('accounts in the browser', () => {
     // As behind a load balancer on loopback: the browser's address comes from its X-Forwarded-For.
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
-      databaseUrl: stack.login.db.url,
+      databaseUrl: stack.login.db.urlFor('frontend'),
       keys: stack.login.keys,
       env: { FRONTEND_TRUST_PROXY: 'loopback' },
     });

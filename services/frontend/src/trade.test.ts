@@ -28,7 +28,7 @@ describe('a trade in the browser', () => {
     stack = await startOffersStack();
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
-      databaseUrl: stack.login.db.url,
+      databaseUrl: stack.login.db.urlFor('frontend'),
       keys: stack.keys,
     });
     browser = await launchBrowser();

@@ -6,7 +6,7 @@ import { createTestDatabase, type JsonClient, jsonClient, type TestDatabase } fr
 import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
 import type { LoginDeps } from '../src/deps.ts';
-import { createDeps } from '../src/wiring.ts';
+import { createDeps, peerClients } from '../src/wiring.ts';
 
 export interface TestLogin {
   url: string;
@@ -16,6 +16,8 @@ export interface TestLogin {
   db: TestDatabase;
   /** The key ring of this test's deployment: other services started beside login take their keys from it. */
   keys: KeyRing;
+  /** Points login at the ledger and the offers service once they listen (they start after login). */
+  usePeers(urls: { TRANSACTIONS_SERVICE_URL?: string; OFFERS_SERVICE_URL?: string }): void;
   close(): Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export async function startLogin(env: Record<string, string> = {}, options: { no
   const db = await createTestDatabase();
   const keys = options.keys ?? generateKeyRing();
   const config = loadConfig(configSchema, {
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.urlFor('login'),
     ...keyEnvironment(keys, 'login'),
     LOG_LEVEL: 'silent',
     ...env,
@@ -41,6 +43,9 @@ export async function startLogin(env: Record<string, string> = {}, options: { no
     deps,
     db,
     keys,
+    usePeers(urls) {
+      Object.assign(deps, peerClients({ ...config, ...urls }));
+    },
     async close() {
       await app.close();
       await prisma.$disconnect();

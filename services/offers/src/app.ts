@@ -9,6 +9,7 @@ import { offerRoutes } from './routes/offers.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { tradeRoutes } from './routes/trades.ts';
 import { userRoutes } from './routes/users.ts';
+import { userInternalRoutes } from './routes/users-internal.ts';
 
 /** The offers service: the offer book, market prices, trades with escrow, chat, feedback, disputes. */
 export function buildApp(deps: OffersDeps, options: { logger?: boolean } = {}): Server {
@@ -23,6 +24,7 @@ export function buildApp(deps: OffersDeps, options: { logger?: boolean } = {}): 
   feedbackRoutes(app, deps);
   disputeRoutes(app, deps);
   userRoutes(app, deps);
+  userInternalRoutes(app, deps);
   const metrics = registerMetrics(app, 'offers');
   const countBy = async (sql: string) => countsByKey(await deps.pool.query(sql));
   metrics.gauge('pupero_trades', 'Trades by state', () => countBy('SELECT state AS k, COUNT(*) AS n FROM trades GROUP BY state'), 'state');

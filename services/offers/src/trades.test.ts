@@ -161,14 +161,14 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
     const { seller, buyer, offer } = await parties();
     const trade = (await open(offer.id, buyer, '2')).body;
     // As if the process had died between placing the hold and recording it, then the trade expired.
-    await stack.deps.pool.query(
+    await stack.offers.pool.query(
       "UPDATE trades SET escrow = 'NONE', hold_id = NULL, state = 'CANCELLED', cancel_reason = 'PAYMENT_WINDOW_EXPIRED' WHERE id = ?",
       [trade.id],
     );
     assert.equal((await balance(seller)).held, '2');
     await runTradeJobs(stack.offers);
     assert.deepEqual(await balance(seller), { userId: seller.id, available: '10', held: '0', total: '10' });
-    const [row] = await stack.deps.pool.query('SELECT escrow FROM trades WHERE id = ?', [trade.id]);
+    const [row] = await stack.offers.pool.query('SELECT escrow FROM trades WHERE id = ?', [trade.id]);
     assert.equal(row.escrow, 'VOIDED');
   });
 
@@ -283,7 +283,7 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
     const owner = await stack.signUp('ow');
     const own = await sellOffer(owner);
     assert.equal((await stack.api('DELETE', '/auth/me', { token: owner.token, body: { password: owner.password } })).status, 204);
-    const [row] = await stack.deps.pool.query('SELECT status FROM offers WHERE id = ?', [own.id]);
+    const [row] = await stack.offers.pool.query('SELECT status FROM offers WHERE id = ?', [own.id]);
     assert.equal(row.status, 'CLOSED');
   });
 

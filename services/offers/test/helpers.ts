@@ -30,7 +30,7 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
       const config = loadConfig(configSchema, {
         ...keyEnvironment(context.keys, 'offers'),
         MONERO_NETWORK: 'regtest',
-        DATABASE_URL: context.databaseUrl,
+        DATABASE_URL: context.databaseUrlFor('offers'),
         TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
         LOGIN_SERVICE_URL: context.loginUrl,
         LOG_LEVEL: 'silent',
@@ -43,6 +43,7 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
       offersUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       return {
         gatewayEnv: { OFFERS_SERVICE_URL: offersUrl },
+        loginEnv: { OFFERS_SERVICE_URL: offersUrl },
         async close() {
           await app.close();
           await deps.close();

@@ -5,6 +5,7 @@ import type { TransactionsDeps } from './deps.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { userInternalRoutes } from './routes/users-internal.ts';
 import { withdrawalRoutes } from './routes/withdrawals.ts';
 
 /** The transactions service: the ledger (balances, transfers, escrow holds) and withdrawal requests. */
@@ -17,7 +18,9 @@ export function buildApp(deps: TransactionsDeps, options: { logger?: boolean } =
   withdrawalRoutes(app, deps);
   adminRoutes(app, deps);
   internalRoutes(app, deps);
+  userInternalRoutes(app, deps);
   const metrics = registerMetrics(app, 'transactions');
+  metrics.registry.registerMetric(deps.droppedMessages);
   const countBy = async (sql: string) => countsByKey(await deps.pool.query(sql));
   metrics.gauge('pupero_outbox_unpublished', 'Outbox messages not yet confirmed by RabbitMQ (queue depth)', async () =>
     Number((await deps.pool.query('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL'))[0].n),

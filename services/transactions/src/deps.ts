@@ -2,6 +2,7 @@ import type { Broker } from '@pupero/shared/amqp';
 import type { PrismaClient } from '@pupero/shared/db';
 import type { ServiceCall } from '@pupero/shared/http';
 import type { TokenSettings } from '@pupero/shared/jwt';
+import type { DroppedMessages } from '@pupero/shared/metrics';
 import type { Pool } from 'mariadb';
 import type { Config } from './config.ts';
 
@@ -16,5 +17,7 @@ export interface TransactionsDeps {
   /** Calls the login service (to check a TOTP code before money leaves). */
   login: ServiceCall;
   broker: Broker;
+  /** Withdrawal results dropped by the consumer (forged, malformed, refused); shown on /metrics. */
+  droppedMessages: DroppedMessages;
   isValidAddress: (address: string) => Promise<boolean>;
 }

@@ -12,7 +12,7 @@ const config = loadConfig(configSchema, process.env);
 const logger = pino(loggerOptions('transactions', config.LOG_LEVEL));
 const deps = await createDeps(config, logger);
 const app = buildApp(deps);
-const relay = startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
+const relay = startOutboxRelay(deps, logger);
 await consumeWithdrawalResults(deps, logger);
 
 await serve(app, { host: config.HOST, port: config.TRANSACTIONS_PORT }, async () => {

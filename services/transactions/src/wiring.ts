@@ -1,7 +1,8 @@
-import { connectBroker } from '@pupero/shared/amqp';
+import { connectBroker, exchangeFor } from '@pupero/shared/amqp';
 import { createPrismaClient, mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { droppedMessagesCounter } from '@pupero/shared/metrics';
 import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
 import { tokenVersionCheck, tokenVersionReader } from '@pupero/shared/revocation';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
@@ -17,12 +18,18 @@ export async function createDeps(config: Config, logger: Logger): Promise<Transa
     mariadbConfig(config.DATABASE_URL, { connectionLimit: config.DATABASE_POOL_SIZE, insertIdAsNumber: false, ...ledgerPoolOptions }),
   );
   const prisma = createPrismaClient(config.DATABASE_URL, { connectionLimit: 5 });
-  const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
+  // Its broker user may publish withdrawal requests and read results, nothing else (broker-provisioning.ts).
+  const broker = await connectBroker(config.RABBITMQ_URL, {
+    exchanges: [exchangeFor(config.RABBITMQ_QUEUE)],
+    queues: [config.RABBITMQ_RESULTS_QUEUE],
+    logger,
+  });
   return {
     config,
     pool,
     prisma,
     broker,
+    droppedMessages: droppedMessagesCounter(),
     tokens: tokenSettingsFrom(config, tokenVersionCheck(tokenVersionReader(pool))),
     login: serviceClient({
       baseUrl: config.LOGIN_SERVICE_URL,

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withdrawalRequested } from '@pupero/shared/contracts';
-import { oathtoolCode } from '@pupero/shared/testing';
+import { peerKeysFrom } from '@pupero/shared/keys';
+import { verifyMessage } from '@pupero/shared/signed-message';
+import { oathtoolCode, testKeys } from '@pupero/shared/testing';
 import { ADDRESS, BAD_ADDRESS, type LedgerStack, startLedgerStack } from '../test/helpers.ts';
 import { drainQueue, publishTo, waitFor } from '../test/queues.ts';
 
@@ -49,7 +51,8 @@ describe('withdrawals through the gateway', () => {
   it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
     const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
     await stack.fund(user.id, '2');
-    await stack.deps.pool.query('INSERT INTO deposit_addresses (user_id, subaddress_index, address) VALUES (?, ?, ?)', [
+    // The wallet manager's table, set up as the admin (the ledger may only read its addresses).
+    await stack.login.db.query('INSERT INTO deposit_addresses (user_id, subaddress_index, address) VALUES (?, ?, ?)', [
       other.id,
       9000 + other.id,
       ADDRESS,
@@ -58,7 +61,7 @@ describe('withdrawals through the gateway', () => {
     assert.equal(res.status, 422);
     assert.match(res.body.message, /deposit address/);
     assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '2');
-    await stack.deps.pool.query('DELETE FROM deposit_addresses WHERE user_id = ?', [other.id]);
+    await stack.login.db.query('DELETE FROM deposit_addresses WHERE user_id = ?', [other.id]);
 
     // Checked before the TOTP code: a doomed request does not spend the user's code.
     const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token })).body;
@@ -81,8 +84,14 @@ describe('withdrawals through the gateway', () => {
     const messages = await drainQueue(stack.queue, 1500);
     const mine = messages.filter((m) => m.body.userId === user.id);
     assert.deepEqual(mine.map((m) => m.body.withdrawalId).sort(), [ids[0], ids[1]].sort());
+    const walletPeers = peerKeysFrom(testKeys(stack.keys).env('wallet-manager').SERVICE_PUBLIC_KEYS!);
     for (const m of mine) {
       assert.equal(withdrawalRequested.safeParse(m.body).success, true);
+      assert.equal(
+        verifyMessage('withdrawal-request', m.content, m.headers, walletPeers, ['transactions']).ok,
+        true,
+        'signed by transactions',
+      );
       assert.equal(m.messageId, `withdrawal:${m.body.withdrawalId}`);
       assert.equal(m.body.amount, '0.5');
     }
@@ -97,17 +106,25 @@ describe('withdrawals through the gateway', () => {
     const fees = async () => (await stack.deps.pool.query("SELECT balance FROM accounts WHERE code = 'FEES'"))[0].balance as bigint;
     const feesBefore = await fees();
 
+    // The test acts as the wallet manager: its reports are signed with the wallet manager's key.
+    const asWallet = {
+      kind: 'withdrawal-result',
+      key: testKeys(stack.keys).signingKey('wallet-manager'),
+      sender: 'wallet-manager',
+    } as const;
+    const report = (body: object) =>
+      publishTo(stack.resultsQueue, { type: 'withdrawal.result', address: ADDRESS, amount: '1', ...body }, asWallet);
     const txHash = 'e'.repeat(64);
-    const sentMessage = { type: 'withdrawal.result', status: 'SENT', withdrawalId: sent.id, txHash, networkFee: '0.0026' };
-    await publishTo(stack.resultsQueue, { type: 'withdrawal.result', status: 'SENDING', withdrawalId: sent.id });
-    await publishTo(stack.resultsQueue, sentMessage);
-    await publishTo(stack.resultsQueue, sentMessage);
-    const failedMessage = { type: 'withdrawal.result', status: 'FAILED', withdrawalId: failed.id, reason: 'address refused by the wallet' };
-    await publishTo(stack.resultsQueue, failedMessage);
-    await publishTo(stack.resultsQueue, failedMessage);
-    await publishTo(stack.resultsQueue, { type: 'withdrawal.result', status: 'SENT', withdrawalId: 'not-a-number' });
+    const sentMessage = { status: 'SENT', withdrawalId: sent.id, txHash, networkFee: '0.0026' };
+    await report({ status: 'SENDING', withdrawalId: sent.id });
+    await report(sentMessage);
+    await report(sentMessage);
+    const failedMessage = { status: 'FAILED', withdrawalId: failed.id, reason: 'address refused by the wallet' };
+    await report(failedMessage);
+    await report(failedMessage);
+    await report({ status: 'SENT', withdrawalId: 'not-a-number' });
     // Contradictions are refused: a refunded withdrawal reported sent must not settle as well.
-    await publishTo(stack.resultsQueue, { ...sentMessage, withdrawalId: failed.id });
+    await report({ ...sentMessage, withdrawalId: failed.id });
 
     const afterSent = await waitFor(async () => {
       const res = await stack.api('GET', `/withdrawals/${sent.id}`, { token: user.token });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { BrokerService } from '@pupero/shared/broker-provisioning';
 import { loadConfig } from '@pupero/shared/config';
+import type { DatabaseService } from '@pupero/shared/db';
 import type { Server } from '@pupero/shared/http';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { generateKeyRing, type KeyRing, keyEnvironment, type ServiceName } from '@pupero/shared/key-plan';
 import { signingKeyFrom } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { holdBrokerLock, type JsonClient, jsonClient, testBrokerUrl } from '@pupero/shared/testing';
-import amqp from 'amqplib';
+import { deleteTestBroker, holdBrokerLock, type JsonClient, jsonClient, provisionTestBroker } from '@pupero/shared/testing';
 import pino from 'pino';
 import { buildApp as buildGateway } from '../../gateway/src/app.ts';
 import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
@@ -48,17 +49,24 @@ export interface LedgerStack {
  * relay and the results consumer running against the real RabbitMQ on queues of this test file.
  */
 export interface StackContext {
+  /** The admin (root) URL: for a test's own setup, never for a service. */
   databaseUrl: string;
+  /** The URL a service started beside connects with: its own database user and grants. */
+  databaseUrlFor(service: DatabaseService): string;
   loginUrl: string;
   transactionsUrl: string;
   keys: KeyRing;
   queue: string;
   resultsQueue: string;
+  /** Each broker service's own user on this stack's exchanges and queues (transactions uses its own). */
+  brokerUrls: Record<BrokerService, string>;
 }
 
 /** Another service started beside the ledger, before the gateway (which then routes to it). */
 export interface ExtraService {
   gatewayEnv: Record<string, string>;
+  /** What login must know of it: OFFERS_SERVICE_URL (login asks offers before deleting an account). */
+  loginEnv?: { OFFERS_SERVICE_URL?: string };
   close(): Promise<void>;
 }
 
@@ -71,10 +79,11 @@ export async function startLedgerStack(
   const tag = randomUUID().slice(0, 8);
   const queue = `pupero.test.withdrawals.${tag}`;
   const resultsQueue = `pupero.test.withdrawal-results.${tag}`;
+  const brokerUrls = await provisionTestBroker({ queue, resultsQueue });
   const config = loadConfig(configSchema, {
     ...keyEnvironment(keys, 'transactions'),
-    DATABASE_URL: login.db.url,
-    RABBITMQ_URL: testBrokerUrl(),
+    DATABASE_URL: login.db.urlFor('transactions'),
+    RABBITMQ_URL: brokerUrls.transactions,
     RABBITMQ_QUEUE: queue,
     RABBITMQ_RESULTS_QUEUE: resultsQueue,
     LOGIN_SERVICE_URL: login.url,
@@ -88,10 +97,20 @@ export async function startLedgerStack(
   const app: Server = buildApp(deps, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const transactionsUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const relay = options.relay === false ? undefined : startOutboxRelay(deps.pool, deps.broker, logger, config.OUTBOX_POLL_MS);
+  const relay = options.relay === false ? undefined : startOutboxRelay(deps, logger);
   await consumeWithdrawalResults(deps, logger);
 
-  const extra = await options.beside?.({ databaseUrl: login.db.url, loginUrl: login.url, transactionsUrl, keys, queue, resultsQueue });
+  const extra = await options.beside?.({
+    databaseUrl: login.db.url,
+    databaseUrlFor: login.db.urlFor,
+    loginUrl: login.url,
+    transactionsUrl,
+    keys,
+    queue,
+    resultsQueue,
+    brokerUrls,
+  });
+  login.usePeers({ TRANSACTIONS_SERVICE_URL: transactionsUrl, ...extra?.loginEnv });
   const gatewayConfig = loadConfig(gatewayConfigSchema, {
     ...keyEnvironment(keys, 'gateway'),
     LOGIN_SERVICE_URL: login.url,
@@ -150,11 +169,7 @@ export async function startLedgerStack(
       await extra?.close();
       await app.close();
       await relay?.stop();
-      const conn = await amqp.connect(testBrokerUrl());
-      const ch = await conn.createChannel();
-      await ch.deleteQueue(queue);
-      await ch.deleteQueue(resultsQueue);
-      await conn.close();
+      await deleteTestBroker({ queue, resultsQueue });
       await deps.close();
       await login.close();
       await releaseLock();

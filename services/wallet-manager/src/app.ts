@@ -25,6 +25,7 @@ export function buildApp(deps: WalletDeps, options: { logger?: boolean } = {}): 
   adminRoutes(app, deps);
   regtestRoutes(app, deps);
   const metrics = registerMetrics(app, 'wallet-manager');
+  metrics.registry.registerMetric(deps.droppedMessages);
   const countBy = async (sql: string) => countsByKey(await deps.pool.query(sql));
   metrics.gauge(
     'pupero_deposits',

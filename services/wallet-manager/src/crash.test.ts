@@ -29,8 +29,8 @@ describe('withdrawals survive kill -9 of the wallet manager', () => {
       ...process.env,
       ...keyEnvironment(context.keys, 'wallet-manager'),
       ...wallet,
-      DATABASE_URL: context.databaseUrl,
-      RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      DATABASE_URL: context.databaseUrlFor('wallet'),
+      RABBITMQ_URL: context.brokerUrls['wallet-manager'],
       RABBITMQ_QUEUE: context.queue,
       RABBITMQ_RESULTS_QUEUE: context.resultsQueue,
       TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
@@ -81,7 +81,8 @@ describe('withdrawals survive kill -9 of the wallet manager', () => {
       });
       assert.equal(requested.status, 202);
       assert.equal(await exited, 'SIGKILL', 'the wallet manager died mid-send');
-      const [send] = await stack.deps.pool.query('SELECT state, tx_hash AS txHash FROM wallet_sends WHERE withdrawal_id = ?', [
+      // The wallet manager's own table, read as the admin (the ledger's user may not).
+      const [send] = await stack.login.db.query('SELECT state, tx_hash AS txHash FROM wallet_sends WHERE withdrawal_id = ?', [
         requested.body.id,
       ]);
       assert.equal(send.state, 'BUILT', 'the built transaction was stored before anything else');

@@ -1,7 +1,8 @@
-import { connectBroker } from '@pupero/shared/amqp';
+import { connectBroker, exchangeFor } from '@pupero/shared/amqp';
 import { mariadbConfig } from '@pupero/shared/db';
 import { serviceClient } from '@pupero/shared/http';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { droppedMessagesCounter } from '@pupero/shared/metrics';
 import { addressValidator, stopMoneroWorker } from '@pupero/shared/monero';
 import { tokenVersionCheck, tokenVersionReader } from '@pupero/shared/revocation';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
@@ -52,13 +53,19 @@ export async function createDeps(config: Config, logger: Logger): Promise<Wallet
     : undefined;
   const pool = mariadb.createPool(mariadbConfig(config.DATABASE_URL, { connectionLimit: 10 }));
   await assertWalletOwnsDepositAddresses(pool, wallet);
-  const broker = await connectBroker(config.RABBITMQ_URL, { queues: [config.RABBITMQ_QUEUE, config.RABBITMQ_RESULTS_QUEUE], logger });
+  // Its broker user may read withdrawal requests and publish results, nothing else (broker-provisioning.ts).
+  const broker = await connectBroker(config.RABBITMQ_URL, {
+    exchanges: [exchangeFor(config.RABBITMQ_RESULTS_QUEUE)],
+    queues: [config.RABBITMQ_QUEUE],
+    logger,
+  });
   return {
     config,
     pool,
     wallet,
     faucet,
     broker,
+    droppedMessages: droppedMessagesCounter(),
     logger,
     tokens: tokenSettingsFrom(config, tokenVersionCheck(tokenVersionReader(pool))),
     transactions: serviceClient({

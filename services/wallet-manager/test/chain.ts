@@ -113,8 +113,8 @@ export async function startWalletStack(chain: Chain, overrides: Record<string, s
       const config = loadConfig(configSchema, {
         ...keyEnvironment(context.keys, 'wallet-manager'),
         ...walletEnv(chain, overrides),
-        DATABASE_URL: context.databaseUrl,
-        RABBITMQ_URL: process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+        DATABASE_URL: context.databaseUrlFor('wallet'),
+        RABBITMQ_URL: context.brokerUrls['wallet-manager'],
         RABBITMQ_QUEUE: context.queue,
         RABBITMQ_RESULTS_QUEUE: context.resultsQueue,
         TRANSACTIONS_SERVICE_URL: context.transactionsUrl,

@@ -110,3 +110,15 @@ export const withdrawalView = z.object({
   createdAt: z.string(),
 });
 export const withdrawalListView = z.object({ items: z.array(withdrawalView), nextCursor: id.nullable() });
+
+/** `/internal/users/:userId/…`: the user a service asks about (login, before deleting an account). */
+export const internalUserParams = z.strictObject({ userId: z.coerce.number().pipe(userId) });
+
+/** What of a user's money is not settled: any of it, and the account cannot be deleted. */
+export const openMoneyView = z.object({
+  open: z.boolean(),
+  /** The account's total (available and held), in XMR. */
+  balance: z.string(),
+  pendingWithdrawals: z.number().int(),
+  pendingDeposits: z.number().int(),
+});

@@ -174,3 +174,6 @@ export const userProfileView = z.object({
   /** The median time from "money sent" to release in the user's completed sales; null before the first. */
   medianReleaseMinutes: z.number().nullable(),
 });
+
+/** What the offers service did for an account being deleted (login asks; refused while a trade is open). */
+export const closedUserView = z.object({ closedOffers: z.number().int() });

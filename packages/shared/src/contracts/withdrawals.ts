@@ -18,23 +18,24 @@ export const withdrawalRequested = z.object({
 });
 export type WithdrawalRequested = z.infer<typeof withdrawalRequested>;
 
+/**
+ * Every result names the withdrawal, and the address and amount the wallet manager acted on: the
+ * ledger applies it only when they are the ones it asked for. Both kinds of message are signed by
+ * their sender (auth/signed-message.ts); a FAILED means the wallet manager has recorded that it
+ * will never send this withdrawal.
+ */
+const resultOf = { type: z.literal('withdrawal.result'), withdrawalId: id, address: z.string().min(1).max(128), amount: xmr };
+
 export const withdrawalResult = z.discriminatedUnion('status', [
   z.object({
-    type: z.literal('withdrawal.result'),
+    ...resultOf,
     status: z.literal('SENDING'),
-    withdrawalId: id,
     txHash: z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
   }),
-  z.object({
-    type: z.literal('withdrawal.result'),
-    status: z.literal('SENT'),
-    withdrawalId: id,
-    txHash: z.string().regex(/^[0-9a-f]{64}$/),
-    networkFee: xmr,
-  }),
-  z.object({ type: z.literal('withdrawal.result'), status: z.literal('FAILED'), withdrawalId: id, reason: z.string().min(1).max(255) }),
+  z.object({ ...resultOf, status: z.literal('SENT'), txHash: z.string().regex(/^[0-9a-f]{64}$/), networkFee: xmr }),
+  z.object({ ...resultOf, status: z.literal('FAILED'), reason: z.string().min(1).max(255) }),
 ]);
 export type WithdrawalResult = z.infer<typeof withdrawalResult>;

@@ -7,15 +7,20 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null> | undefined;
 }
 
-/** One row of the audit log (logins, 2FA changes, withdrawals, admin actions); kept when the user goes. */
+/**
+ * One row of the audit log (logins, 2FA changes, withdrawals, admin actions); kept when the user goes.
+ * `createMany`, not `create`: `create` reads the row back, and most services may only append to it.
+ */
 export async function writeAudit(prisma: Pick<PrismaClient, 'auditLog'>, action: string, entry: AuditEntry = {}): Promise<void> {
-  await prisma.auditLog.create({
-    data: {
-      action,
-      userId: entry.userId ?? null,
-      actorId: entry.actorId ?? entry.userId ?? null,
-      ip: entry.ip ?? null,
-      ...(entry.details ? { details: entry.details } : {}),
-    },
+  await prisma.auditLog.createMany({
+    data: [
+      {
+        action,
+        userId: entry.userId ?? null,
+        actorId: entry.actorId ?? entry.userId ?? null,
+        ip: entry.ip ?? null,
+        ...(entry.details ? { details: entry.details } : {}),
+      },
+    ],
   });
 }

@@ -77,6 +77,22 @@ export function registerMetrics(app: Server, service: string): ServiceMetrics {
   };
 }
 
+export type DroppedMessages = Counter<'message' | 'reason'>;
+
+/**
+ * Messages a consumer dropped (acked, never requeued): forged or unsigned, malformed, or refused by
+ * the ledger or the wallet. Made with a service's dependencies, for its consumers to count into;
+ * `buildApp` adds it to the service's registry (`registry.registerMetric`).
+ */
+export function droppedMessagesCounter(): DroppedMessages {
+  return new client.Counter({
+    name: 'pupero_messages_dropped_total',
+    help: 'Messages dropped by a consumer, by message kind and reason (forged, malformed, contradicting)',
+    labelNames: ['message', 'reason'],
+    registers: [],
+  });
+}
+
 /** Rows of `SELECT … AS k, COUNT(*) AS n … GROUP BY …` as a gauge's values. */
 export function countsByKey(rows: { k: string; n: bigint | number }[]): Record<string, number> {
   return Object.fromEntries(rows.map((row) => [row.k, Number(row.n)]));

@@ -76,32 +76,26 @@ export async function deleteAccount(deps: LoginDeps, userId: number, input: { pa
   const user = await findUser(deps, userId);
   await assertPassword(deps, user, input.password, ip);
   if (user.totpEnabled && user.totpSecret) await proveSecondFactor(deps, user, user.totpSecret, input.totp, ip);
-  await assertNothingOpen(deps, userId);
-  await deps.prisma.offer.updateMany({ where: { ownerId: userId, status: { not: 'CLOSED' } }, data: { status: 'CLOSED' } });
+  await settleElsewhere(deps, userId);
   await deps.prisma.user.delete({ where: { id: userId } });
   await audit(deps, 'ACCOUNT_DELETED', { userId, ip, details: { username: user.username } });
 }
 
 /**
- * An account still holding coins, in a trade or with a withdrawal on its way cannot be deleted:
- * the money would have no owner left to withdraw it or to answer for the trade.
+ * An account still holding coins, in a trade or with a withdrawal or deposit on its way cannot be
+ * deleted: the money would have no owner left to withdraw it or to answer for the trade. The ledger
+ * and the offers service own those facts and are asked; without either configured nothing can be
+ * checked, so the deletion is refused rather than risked.
  */
-async function assertNothingOpen(deps: LoginDeps, userId: number) {
-  const [account, trades, withdrawals, deposits] = await Promise.all([
-    deps.prisma.account.findUnique({ where: { code: `USER:${userId}` } }),
-    // Open trades, and decided ones whose escrow the ledger has not settled yet.
-    deps.prisma.trade.count({
-      where: {
-        OR: [{ buyerId: userId }, { sellerId: userId }],
-        AND: [{ OR: [{ state: { in: ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'DISPUTED'] } }, { escrow: 'HELD' }] }],
-      },
-    }),
-    deps.prisma.withdrawal.count({ where: { userId, state: { in: ['PENDING', 'SENDING'] } } }),
-    deps.prisma.deposit.count({ where: { userId, state: 'PENDING' } }),
-  ]);
-  if ((account && account.balance !== 0n) || trades > 0 || withdrawals > 0 || deposits > 0) {
-    throw new AppError('CONFLICT', 'Withdraw your balance and finish your trades, deposits and withdrawals before deleting the account');
+async function settleElsewhere(deps: LoginDeps, userId: number) {
+  if (!deps.transactions || !deps.offers) {
+    throw new AppError('SERVICE_UNAVAILABLE', 'Accounts cannot be deleted right now: the ledger and the offers service must be reachable');
   }
+  const money = await deps.transactions<{ open: boolean }>('GET', `/internal/users/${userId}/open-money`);
+  if (money.open)
+    throw new AppError('CONFLICT', 'Withdraw your balance and wait for your deposits and withdrawals before deleting the account');
+  // Refused (409) while a trade is open or its escrow unsettled; otherwise the user's offers are closed.
+  await deps.offers('POST', `/internal/users/${userId}/close`);
 }
 
 /** Guessing the current password is throttled like logins, and a wrong one counts as a failed login. */

@@ -1,7 +1,7 @@
-import type { WithdrawalRequested, WithdrawalResult } from '@pupero/shared/contracts';
+import type { WithdrawalRequested } from '@pupero/shared/contracts';
 import { answerAfterRace, inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
-import { formatXmr, parseXmr } from '@pupero/shared/money';
+import { formatXmr } from '@pupero/shared/money';
 import type { PoolConnection } from 'mariadb';
 import type { TransactionsDeps } from '../deps.ts';
 import { ensureAccounts, userAccount } from '../ledger/accounts.ts';
@@ -21,7 +21,7 @@ export interface WithdrawalRow {
   createdAt: Date;
 }
 
-const COLUMNS = `id, user_id AS userId, idempotency_key AS idempotencyKey, address, amount, fee, network_fee AS networkFee, state,
+export const COLUMNS = `id, user_id AS userId, idempotency_key AS idempotencyKey, address, amount, fee, network_fee AS networkFee, state,
   tx_hash AS txHash, failure_reason AS failureReason, created_at AS createdAt`;
 
 export async function findWithdrawal(db: TransactionsDeps['pool'] | PoolConnection, userId: number, key: string) {
@@ -123,68 +123,6 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
       return existing && replayOf(existing, input);
     });
   }
-}
-
-/**
- * What the wallet manager reports back. SENT settles the pending debit (the coins left the hot
- * wallet; the fee charged minus the network fee paid is the platform's); FAILED refunds the user
- * the amount and the fee. Each is a guarded state change with keyed transfers: applied once.
- */
-export async function recordWithdrawalResult(deps: TransactionsDeps, result: WithdrawalResult): Promise<void> {
-  await inTransaction(deps.pool, async (conn) => {
-    const [row] = (await conn.query(`SELECT ${COLUMNS} FROM withdrawals WHERE id = ? FOR UPDATE`, [
-      result.withdrawalId,
-    ])) as WithdrawalRow[];
-    if (!row) throw new AppError('NOT_FOUND', `Withdrawal ${result.withdrawalId} does not exist`);
-    if (result.status === 'SENDING') {
-      await conn.query(
-        "UPDATE withdrawals SET state = 'SENDING', tx_hash = COALESCE(?, tx_hash), updated_at = NOW(3) WHERE id = ? AND state = 'PENDING'",
-        [result.txHash ?? null, row.id],
-      );
-      return;
-    }
-    const settled = { SENT: 'SENT', FAILED: 'REFUNDED' } as const;
-    if (row.state === settled[result.status]) return;
-    if (row.state === 'SENT' || row.state === 'REFUNDED') {
-      // Sent and refunded both would pay the user twice: refuse, and leave it to an operator.
-      throw new AppError('CONFLICT', `Withdrawal ${row.id} is ${row.state} but was reported ${result.status}`);
-    }
-    if (result.status === 'SENT') await settleSent(conn, row, result.txHash, parseXmr(result.networkFee, 'networkFee'));
-    else await refundFailed(conn, row, result.reason);
-  });
-}
-
-async function settleSent(conn: PoolConnection, row: WithdrawalRow, txHash: string, networkFee: bigint) {
-  const key = `wset:${row.id}`;
-  await applyTransfer(conn, {
-    key: `${key}:sent`,
-    from: 'WITHDRAWALS_PENDING',
-    to: 'HOT_WALLET',
-    amount: row.amount + networkFee,
-    kind: 'WITHDRAWAL_SENT',
-  });
-  const margin = row.fee - networkFee;
-  if (margin > 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'WITHDRAWALS_PENDING', to: 'FEES', amount: margin, kind: 'FEE' });
-  if (margin < 0n) await applyTransfer(conn, { key: `${key}:fee`, from: 'FEES', to: 'WITHDRAWALS_PENDING', amount: -margin, kind: 'FEE' });
-  await conn.query("UPDATE withdrawals SET state = 'SENT', tx_hash = ?, network_fee = ?, updated_at = NOW(3) WHERE id = ?", [
-    txHash,
-    networkFee,
-    row.id,
-  ]);
-}
-
-async function refundFailed(conn: PoolConnection, row: WithdrawalRow, reason: string) {
-  await applyTransfer(conn, {
-    key: `wset:${row.id}:refund`,
-    from: 'WITHDRAWALS_PENDING',
-    to: userAccount(row.userId),
-    amount: row.amount + row.fee,
-    kind: 'WITHDRAWAL_REFUND',
-  });
-  await conn.query("UPDATE withdrawals SET state = 'REFUNDED', failure_reason = ?, updated_at = NOW(3) WHERE id = ?", [
-    reason.slice(0, 255),
-    row.id,
-  ]);
 }
 
 export function withdrawalView(row: WithdrawalRow) {

@@ -1,7 +1,8 @@
-import type { Broker } from '@pupero/shared/amqp';
+import { exchangeFor } from '@pupero/shared/amqp';
 import { inTransaction } from '@pupero/shared/db';
-import type { Pool } from 'mariadb';
+import { signMessage } from '@pupero/shared/signed-message';
 import type { Logger } from 'pino';
+import type { TransactionsDeps } from '../deps.ts';
 
 interface OutboxRow {
   id: bigint;
@@ -10,12 +11,17 @@ interface OutboxRow {
   payload: string;
 }
 
+type RelayDeps = Pick<TransactionsDeps, 'pool' | 'broker' | 'config'>;
+
 /**
  * Publishes outbox rows in order, each confirmed by the broker before it is stamped. Rows are
  * claimed with SKIP LOCKED, so several replicas relay side by side without sending one twice.
- * While the broker is away nothing is stamped; the rows wait and go out after it returns.
+ * While the broker is away nothing is stamped; the rows wait and go out after it returns. The
+ * outbox holds withdrawal requests only: each is signed with this service's own key over the
+ * exact bytes stored, which the wallet manager checks before it sends anything.
  */
-export async function relayOutbox(pool: Pool, broker: Broker, batchSize = 100): Promise<number> {
+export async function relayOutbox(deps: RelayDeps, batchSize = 100): Promise<number> {
+  const { pool, broker } = deps;
   if (!broker.isConnected()) return 0;
   return inTransaction(pool, async (conn) => {
     const rows = (await conn.query(
@@ -24,8 +30,10 @@ export async function relayOutbox(pool: Pool, broker: Broker, batchSize = 100): 
     )) as OutboxRow[];
     let published = 0;
     for (const row of rows) {
+      const content = Buffer.from(row.payload, 'utf8');
+      const headers = signMessage('withdrawal-request', content, deps.config.SERVICE_SIGNING_KEY, 'transactions');
       try {
-        await broker.publishJson(row.queue, JSON.parse(row.payload), { messageId: row.messageId });
+        await broker.publish(exchangeFor(row.queue), content, { messageId: row.messageId, headers });
       } catch {
         // The broker went away mid-batch: keep what was confirmed, leave the rest for later.
         break;
@@ -37,12 +45,12 @@ export async function relayOutbox(pool: Pool, broker: Broker, batchSize = 100): 
   });
 }
 
-export function startOutboxRelay(pool: Pool, broker: Broker, logger: Logger, intervalMs: number) {
+export function startOutboxRelay(deps: RelayDeps, logger: Logger) {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      while (!stopped && (await relayOutbox(pool, broker)) > 0) {
+      while (!stopped && (await relayOutbox(deps)) > 0) {
         /* keep draining while there is work */
       }
     } catch (err) {
@@ -51,7 +59,7 @@ export function startOutboxRelay(pool: Pool, broker: Broker, logger: Logger, int
   };
   const timer = setInterval(() => {
     running = running.then(tick);
-  }, intervalMs);
+  }, deps.config.OUTBOX_POLL_MS);
   return {
     async stop() {
       stopped = true;

@@ -1,57 +1,56 @@
 import { withdrawalRequested } from '@pupero/shared/contracts';
-import { AppError } from '@pupero/shared/errors';
+import { parseXmr } from '@pupero/shared/money';
+import { consumeSigned } from '@pupero/shared/signed-consumer';
 import type { WalletDeps } from '../deps.ts';
-import { sendWithdrawal } from '../domain/sends.ts';
+import { type RequestedSend, sendWithdrawal } from '../domain/sends.ts';
 
 /**
- * Takes withdrawal requests off the queue. With RABBITMQ_POLL_INTERVAL_SECONDS = 0 each is sent at
- * once; otherwise those arriving within the window are sent one after another when it closes. A
- * message is acked only after its attempt is recorded, so a crash means redelivery, and the stored
- * state of the send (never a rebuild) decides what happens then.
+ * Takes withdrawal requests off the queue. Only requests signed with the transactions service's
+ * own key are believed, and only for the address and amount of the ledger's row: anyone else who
+ * reaches the queue gets nothing sent (the request is dropped, logged and counted). With
+ * RABBITMQ_POLL_INTERVAL_SECONDS = 0 each is sent at once; otherwise those arriving within the
+ * window are sent one after another when it closes. A message is acked only after its attempt is
+ * recorded, so a crash means redelivery, and the stored state of the send (never a rebuild)
+ * decides what happens then.
  */
 export async function consumeWithdrawals(deps: WalletDeps): Promise<void> {
   const windowMs = deps.config.RABBITMQ_POLL_INTERVAL_SECONDS * 1000;
-  // A request for a withdrawal we do not have cannot succeed later: drop it, loudly, rather than loop.
-  const send = async (id: bigint) => {
-    try {
-      await sendWithdrawal(deps, id);
-    } catch (error) {
-      if (error instanceof AppError && error.statusCode < 500)
-        deps.logger.error({ err: error, withdrawalId: String(id) }, 'dropping a withdrawal request');
-      else throw error;
-    }
-  };
-  let batch: { id: bigint; done: (error?: unknown) => void }[] = [];
+  let batch: { id: bigint; requested: RequestedSend; done: (error?: unknown) => void }[] = [];
   const flush = async () => {
     const current = batch;
     batch = [];
     for (const item of current) {
       try {
-        await send(item.id);
+        await sendWithdrawal(deps, item.id, item.requested);
         item.done();
       } catch (error) {
         item.done(error);
       }
     }
   };
-  await deps.broker.consumeJson(
-    deps.config.RABBITMQ_QUEUE,
-    async (body) => {
-      const message = withdrawalRequested.safeParse(body);
-      if (!message.success) {
-        deps.logger.warn({ issues: message.error.issues }, 'dropping a malformed withdrawal request');
-        return;
-      }
-      const id = BigInt(message.data.withdrawalId);
+  await consumeSigned(
+    deps.broker,
+    {
+      queue: deps.config.RABBITMQ_QUEUE,
+      kind: 'withdrawal-request',
+      senders: ['transactions'],
+      peers: deps.config.SERVICE_PUBLIC_KEYS,
+      schema: withdrawalRequested,
+      dropped: deps.droppedMessages,
+      logger: deps.logger,
+      prefetch: windowMs === 0 ? 1 : 100,
+    },
+    async (message) => {
+      const id = BigInt(message.withdrawalId);
+      const requested = { address: message.address, amount: parseXmr(message.amount, 'amount') };
       if (windowMs === 0) {
-        await send(id);
+        await sendWithdrawal(deps, id, requested);
         return;
       }
       await new Promise<void>((resolve, reject) => {
         if (batch.length === 0) setTimeout(() => void flush(), windowMs);
-        batch.push({ id, done: (error) => (error ? reject(error) : resolve()) });
+        batch.push({ id, requested, done: (error) => (error ? reject(error) : resolve()) });
       });
     },
-    { prefetch: windowMs === 0 ? 1 : 100 },
   );
 }

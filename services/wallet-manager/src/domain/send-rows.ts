@@ -1,0 +1,76 @@
+import type { WalletDeps } from '../deps.ts';
+
+/**
+ * The `wallet_sends` row of a withdrawal, the wallet's own record of what it did. Its state only
+ * moves forward, RETRY → BUILT → RELAYED or RETRY → FAILED, and every write below is guarded so:
+ * a FAILED (abandoned) send is never built, and a BUILT one is never abandoned. The database holds
+ * the same rule (migration 20261203020000_wallet_send_abandonment: CHECKs and triggers).
+ */
+export interface SendRow {
+  state: 'RETRY' | 'BUILT' | 'RELAYED' | 'FAILED';
+  txHash: string | null;
+  txMetadata: string | null;
+  fee: bigint | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export async function readSend(deps: WalletDeps, withdrawalId: bigint): Promise<SendRow | undefined> {
+  const [send] = (await deps.pool.query(
+    'SELECT state, tx_hash AS txHash, tx_metadata AS txMetadata, fee, attempts, last_error AS lastError FROM wallet_sends WHERE withdrawal_id = ?',
+    [withdrawalId],
+  )) as SendRow[];
+  return send;
+}
+
+// MariaDB applies the assignments of ON DUPLICATE KEY UPDATE in order: `state` comes last, so the
+// conditions before it see the state the row had.
+
+/** Stores a built (not relayed) transaction, unless the row has moved on; answers the row as it now is. */
+export async function storeBuilt(deps: WalletDeps, withdrawalId: bigint, tx: { hash: string; metadata: string; fee: bigint }) {
+  await deps.pool.query(
+    `INSERT INTO wallet_sends (withdrawal_id, state, tx_hash, tx_metadata, fee, attempts) VALUES (?, 'BUILT', ?, ?, ?, 1)
+     ON DUPLICATE KEY UPDATE tx_hash = IF(state = 'RETRY', VALUES(tx_hash), tx_hash),
+       tx_metadata = IF(state = 'RETRY', VALUES(tx_metadata), tx_metadata), fee = IF(state = 'RETRY', VALUES(fee), fee),
+       next_attempt_at = IF(state = 'RETRY', NULL, next_attempt_at), attempts = attempts + 1, updated_at = NOW(3),
+       state = IF(state = 'RETRY', 'BUILT', state)`,
+    [withdrawalId, tx.hash, tx.metadata, tx.fee],
+  );
+  return (await readSend(deps, withdrawalId))!;
+}
+
+/** Records that this withdrawal will never be sent, unless a transaction was built meanwhile; answers the row. */
+export async function storeAbandoned(deps: WalletDeps, withdrawalId: bigint, reason: string) {
+  await deps.pool.query(
+    `INSERT INTO wallet_sends (withdrawal_id, state, attempts, last_error) VALUES (?, 'FAILED', 1, ?)
+     ON DUPLICATE KEY UPDATE last_error = IF(state = 'RETRY', VALUES(last_error), last_error), updated_at = NOW(3),
+       state = IF(state = 'RETRY', 'FAILED', state)`,
+    [withdrawalId, reason.slice(0, 255)],
+  );
+  return (await readSend(deps, withdrawalId))!;
+}
+
+export async function storeRelayed(deps: WalletDeps, withdrawalId: bigint) {
+  await deps.pool.query(
+    "UPDATE wallet_sends SET state = 'RELAYED', tx_metadata = NULL, updated_at = NOW(3) WHERE withdrawal_id = ? AND state = 'BUILT'",
+    [withdrawalId],
+  );
+}
+
+/** Postpones a send (the state stays what it was: no row becomes RETRY, a BUILT row stays BUILT). */
+export async function storeRetry(deps: WalletDeps, withdrawalId: bigint, message: string) {
+  await deps.pool.query(
+    `INSERT INTO wallet_sends (withdrawal_id, state, attempts, last_error, next_attempt_at) VALUES (?, 'RETRY', 1, ?, NOW(3) + INTERVAL ? SECOND)
+     ON DUPLICATE KEY UPDATE attempts = attempts + 1, last_error = VALUES(last_error),
+       next_attempt_at = NOW(3) + INTERVAL LEAST(? * POW(2, LEAST(attempts, 6)), 3600) SECOND, updated_at = NOW(3)`,
+    [withdrawalId, message, deps.config.WITHDRAWAL_RETRY_SECONDS, deps.config.WITHDRAWAL_RETRY_SECONDS],
+  );
+}
+
+/** Withdrawals whose send was postponed and whose time has come (an abandoned send is never among them). */
+export async function dueRetries(deps: WalletDeps): Promise<bigint[]> {
+  const rows = (await deps.pool.query(
+    "SELECT withdrawal_id AS id FROM wallet_sends WHERE state IN ('RETRY', 'BUILT') AND (next_attempt_at IS NULL OR next_attempt_at <= NOW(3)) ORDER BY withdrawal_id LIMIT 20",
+  )) as { id: bigint }[];
+  return rows.map((r) => r.id);
+}
