@@ -20,7 +20,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -28,12 +27,13 @@ import { fileURLToPath } from 'node:url';
 import { mariadbConfig } from '@pupero/shared/db';
 import {
   createTestDatabase,
+  deleteTestBroker,
   freePort,
   holdBrokerLock,
+  provisionTestBroker,
   runOnServer,
   TEST_DATABASE_PREFIX,
   type TestDatabase,
-  testBrokerUrl,
   testKeys,
   testSecret,
   testServerUrl,
@@ -453,10 +453,12 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const common = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', MONERO_NETWORK: 'regtest' };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
-    cleanups.push(() => deleteQueues(Object.values(queues)));
+    const names = { queue: queues.RABBITMQ_QUEUE, resultsQueue: queues.RABBITMQ_RESULTS_QUEUE };
+    const brokerUrls = await provisionTestBroker(names);
+    cleanups.push(() => deleteTestBroker(names));
     const ports = Object.fromEntries(await Promise.all(Object.keys(serviceImages).map(async (s) => [s, await freePort()])));
     const url = (service: string) => `http://127.0.0.1:${ports[service]}`;
-    const broker = { ...queues, RABBITMQ_URL: testBrokerUrl() };
+
     const environments: Record<keyof typeof serviceImages, Record<string, string>> = {
       // Each service as its own database user, with its own grants (packages/shared/src/db/grants.ts).
       login: {
@@ -471,7 +473,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         ...common,
         ...keys.env('transactions'),
         DATABASE_URL: db.urlFor('transactions'),
-        ...broker,
+        ...queues,
+        RABBITMQ_URL: brokerUrls.transactions,
         LOGIN_SERVICE_URL: url('login'),
         MONERO_NETWORK: 'regtest',
         TRANSACTIONS_PORT: String(ports.transactions),
@@ -480,7 +483,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
         ...common,
         ...keys.env('wallet-manager'),
         DATABASE_URL: db.urlFor('wallet'),
-        ...broker,
+        ...queues,
+        RABBITMQ_URL: brokerUrls['wallet-manager'],
         TRANSACTIONS_SERVICE_URL: url('transactions'),
         WALLET_RPC_URL: chain.walletRpcUrl,
         MONEROD_RPC_URL: chain.daemonUrl,
@@ -553,16 +557,6 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     }
   });
 });
-
-/** The transactions service declares durable queues; the test's own are removed afterwards. */
-async function deleteQueues(queues: string[]) {
-  // amqplib is a dependency of @pupero/shared, not of the workspace root where this test lives.
-  const amqp = createRequire(path.join(root, 'packages/shared/package.json'))('amqplib');
-  const connection = await amqp.connect(testBrokerUrl());
-  const channel = await connection.createChannel();
-  for (const queue of queues) await channel.deleteQueue(queue);
-  await connection.close();
-}
 
 /** What the wallet manager's image runs beside in Compose: monerod (regtest here) and a monero-wallet-rpc. */
 async function startMoneroBeside(dir: string) {

@@ -38,6 +38,15 @@ const local = spawnSync('pnpm', ['exec', 'tsx', 'scripts/local-env.ts'], { cwd: 
 if (local.status !== 0) fail(`preparing the services' keys and credentials failed: ${local.stderr}`);
 const { services: serviceEnv, migrations: migrationEnv } = JSON.parse(local.stdout);
 
+say('RabbitMQ: a user per service, with rights on its own exchange and queue (.run/broker)');
+const broker = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/broker-provisioning-cli.ts'], {
+  cwd: root,
+  env: { ...env, BROKER_PASSWORDS_DIR: `${root}.run/broker` },
+  encoding: 'utf8',
+});
+if (broker.status !== 0) fail(`provisioning RabbitMQ failed: ${broker.stderr}`);
+const brokerEnv = JSON.parse(broker.stdout);
+
 say('applying database migrations and each service user\'s grants');
 const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], {
   cwd: root,
@@ -60,7 +69,7 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 for (const service of services) {
-  const own = serviceEnv[service.env ?? ''] ?? {};
+  const own = { ...serviceEnv[service.env ?? ''], ...brokerEnv[service.env ?? ''] };
   const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: root,
     env: { ...env, ...own },
