@@ -40,5 +40,7 @@ const services = Object.fromEntries(
     return [service, own];
   }),
 );
-const migrations = Object.fromEntries(databaseServices.map((user) => [`${databasePasswordVariable(user)}_FILE`, passwordFile('database', user)]));
+const migrations = Object.fromEntries(
+  databaseServices.map((user) => [`${databasePasswordVariable(user)}_FILE`, passwordFile('database', user)]),
+);
 process.stdout.write(JSON.stringify({ services, migrations }));

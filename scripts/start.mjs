@@ -47,7 +47,7 @@ const broker = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/broker-pro
 if (broker.status !== 0) fail(`provisioning RabbitMQ failed: ${broker.stderr}`);
 const brokerEnv = JSON.parse(broker.stdout);
 
-say('applying database migrations and each service user\'s grants');
+say("applying database migrations and each service user's grants");
 const migrated = spawnSync('pnpm', ['exec', 'tsx', 'packages/shared/src/db/migrate-cli.ts'], {
   cwd: root,
   env: { ...env, ...migrationEnv, DATABASE_USER_HOST: '127.0.0.1' },
