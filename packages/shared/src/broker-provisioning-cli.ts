@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type BrokerService, brokerDefinitions, brokerServices, defaultBrokerNames, provisionBroker } from './broker-provisioning.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 
 // `npm start` (at every start) and an operator: brings RabbitMQ to broker-provisioning.ts's plan
 // with rabbitmqctl, then prints each broker service's environment as JSON:
@@ -33,14 +33,7 @@ const configSchema = z.object({
   RABBITMQ_ADMIN_PASSWORD: password,
 });
 
-let config: z.output<typeof configSchema>;
-try {
-  config = loadConfig(configSchema, process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+const config = loadConfigOrExit(configSchema, process.env);
 
 const passwordVariables = { transactions: 'TRANSACTIONS_BROKER_PASSWORD', 'wallet-manager': 'WALLET_MANAGER_BROKER_PASSWORD' } as const;
 

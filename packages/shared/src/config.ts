@@ -26,6 +26,17 @@ export function loadConfig<S extends z.ZodType>(
   return Object.freeze(result.data);
 }
 
+/** For command-line tools: the config, or every problem on stderr and exit code 2. */
+export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Readonly<z.output<S>> {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
 /**
  * `NAME_FILE=/path` stands for `NAME` with the file's content (Compose and Kubernetes secrets are
  * files). `NAME` itself wins when both are set.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { databaseName } from './connection.ts';
 import { applyGrants, type DatabaseService, databasePasswordVariable, databaseServices } from './grants.ts';
 import { migrate } from './migrate.ts';
@@ -32,14 +32,7 @@ const configSchema = z
     }
   });
 
-let config: z.output<typeof configSchema>;
-try {
-  config = loadConfig(configSchema, process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+const config = loadConfigOrExit(configSchema, process.env);
 
 const applied = await migrate(config.DATABASE_URL);
 process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date\n');
