@@ -61,7 +61,10 @@ describe('account deletion, asked of the ledger and the offers service', () => {
     ]);
     assert.equal((await deleteAccount(user)).status, 409, 'a deposit on its way');
     assert.equal((await openMoney()).pendingDeposits, 1);
-    await db.query("UPDATE deposits SET state = 'CREDITED' WHERE user_id = ?", [user.id]);
+    // The wallet manager marks a deposit below the minimum as dust: it is settled (never credited) and
+    // no longer holds the account open.
+    await db.query("UPDATE deposits SET state = 'DUST' WHERE user_id = ?", [user.id]);
+    assert.equal((await openMoney()).pendingDeposits, 0, 'a dust deposit is not on its way');
     // As the ledger records a withdrawal the wallet has not sent yet.
     await db.query(
       "INSERT INTO withdrawals (user_id, idempotency_key, address, amount, fee, state) VALUES (?, 'k', 'addr', 1, 1, 'SENDING')",

@@ -130,4 +130,30 @@ describe('deposits on a real regtest chain', () => {
     ]);
     assert.equal(Number(credits.n), 0);
   });
+
+  it('shows a deposit below the minimum as dust: never credited, and it does not keep the account open', async () => {
+    const user = await stack.signUp('dd');
+    const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
+    // 0.00005 XMR, half the default minimum of 0.0001.
+    const tx = await chain.external.createTx({ accountIndex: 0, address, amount: XMR / 20_000n, relay: true });
+    await chain.mine(1);
+    const seen = await eventually(
+      async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations >= 1),
+      60,
+      'the dust deposit to be seen',
+    );
+    assert.equal(seen.state, 'DUST');
+    assert.equal(seen.amount, '0.00005');
+    assert.equal((await stack.api('GET', '/wallet/deposits', { token: user.token })).body.minimum, '0.0001');
+
+    await chain.mine(10);
+    await eventually(async () => (await depositsOf(user.token)).find((d) => d.confirmations >= 11), 60, '11 confirmations');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await depositsOf(user.token)).find((d) => d.txHash === tx.getHash())?.state, 'DUST');
+    assert.equal((await stack.api('GET', `/balances/${user.id}`, { token: user.token })).body.total, '0');
+    // What login asks before deleting an account: nothing of this user's money is open.
+    const open = await stack.service('login')('GET', `/internal/users/${user.id}/open-money`);
+    assert.equal(open.status, 200);
+    assert.deepEqual(open.body, { open: false, balance: '0', pendingWithdrawals: 0, pendingDeposits: 0 });
+  });
 });

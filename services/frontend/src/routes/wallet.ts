@@ -64,7 +64,7 @@ export function walletRoutes(deps: FrontendDeps) {
 async function depositsOf(api: ReturnType<typeof gatewayFor>) {
   try {
     const [address, list] = await Promise.all([api.get('/wallet/deposit-address'), api.get('/wallet/deposits')]);
-    return { ...address, qr: await QRCode.toDataURL(address.uri, { margin: 1, width: 220 }), items: list.items };
+    return { ...address, qr: await QRCode.toDataURL(address.uri, { margin: 1, width: 220 }), items: list.items, minimum: list.minimum };
   } catch (err) {
     if ((err instanceof GatewayError && (err.statusCode === 404 || err.statusCode === 503)) || err instanceof GatewayUnavailableError)
       return null;

@@ -1,6 +1,9 @@
 import { formatXmr } from '@pupero/shared/money';
 import type { WalletDeps } from '../deps.ts';
 
+export const depositStates = ['PENDING', 'CREDITED', 'DUST'] as const;
+type DepositState = (typeof depositStates)[number];
+
 interface Seen {
   txHash: string;
   subaddressIndex: number;
@@ -51,18 +54,22 @@ export async function scanDeposits(deps: WalletDeps): Promise<{ seen: number; cr
       }[]
     ).map((r) => [r.idx, r.userId]),
   );
-  // Confirmations of what the wallet no longer sees fall to zero: it stays PENDING, uncredited.
-  await deps.pool.query("UPDATE deposits SET confirmations = 0, height = NULL WHERE state = 'PENDING'");
+  // Confirmations of what the wallet no longer sees fall to zero: it stays uncredited.
+  await deps.pool.query("UPDATE deposits SET confirmations = 0, height = NULL WHERE state IN ('PENDING', 'DUST')");
   let credited = 0;
   for (const deposit of seen) {
     const userId = owners.get(deposit.subaddressIndex);
     if (userId === undefined) continue;
+    // A transaction's outputs to one subaddress arrive together, so its amount is known when it is
+    // first seen: one below the minimum is DUST at once (shown, never credited, never "pending").
+    const dust = deposit.amount < MIN_SWEEP_XMR;
     await deps.pool.query(
-      `INSERT INTO deposits (tx_hash, subaddress_index, user_id, amount, height, confirmations) VALUES (?, ?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE confirmations = VALUES(confirmations), height = VALUES(height), amount = IF(state = 'PENDING', VALUES(amount), amount)`,
-      [deposit.txHash, deposit.subaddressIndex, userId, deposit.amount, deposit.height, deposit.confirmations],
+      `INSERT INTO deposits (tx_hash, subaddress_index, user_id, amount, height, confirmations, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE confirmations = VALUES(confirmations), height = VALUES(height),
+         amount = IF(state = 'PENDING', VALUES(amount), amount), state = IF(state = 'PENDING', VALUES(state), state)`,
+      [deposit.txHash, deposit.subaddressIndex, userId, deposit.amount, deposit.height, deposit.confirmations, dust ? 'DUST' : 'PENDING'],
     );
-    const ready = deposit.confirmations >= DEPOSIT_CONFIRMATIONS && deposit.amount >= MIN_SWEEP_XMR;
+    const ready = deposit.confirmations >= DEPOSIT_CONFIRMATIONS && !dust;
     if (ready && (await spendable(deps, deposit.txHash)) && (await creditDeposit(deps, userId, deposit))) credited += 1;
   }
   return { seen: seen.length, credited };
@@ -101,8 +108,9 @@ export async function depositsOf(deps: WalletDeps, userId: number) {
   const rows = (await deps.pool.query(
     'SELECT tx_hash AS txHash, amount, confirmations, state, created_at AS createdAt FROM deposits WHERE user_id = ? ORDER BY id DESC LIMIT 100',
     [userId],
-  )) as { txHash: string; amount: bigint; confirmations: number; state: 'PENDING' | 'CREDITED'; createdAt: Date }[];
+  )) as { txHash: string; amount: bigint; confirmations: number; state: DepositState; createdAt: Date }[];
   return {
+    minimum: formatXmr(deps.config.MIN_SWEEP_XMR),
     items: rows.map((r) => ({
       txHash: r.txHash,
       amount: formatXmr(r.amount),

@@ -2,16 +2,18 @@ import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { WalletDeps } from '../deps.ts';
 import { depositAddressFor } from '../domain/deposit-addresses.ts';
-import { depositsOf } from '../domain/deposits.ts';
+import { depositStates, depositsOf } from '../domain/deposits.ts';
 
 const addressView = z.object({ address: z.string(), subaddressIndex: z.number().int(), uri: z.string() });
 const depositsView = z.object({
+  /** Deposits below this are DUST: shown, never credited. */
+  minimum: z.string(),
   items: z.array(
     z.object({
       txHash: z.string(),
       amount: z.string(),
       confirmations: z.number().int(),
-      state: z.enum(['PENDING', 'CREDITED']),
+      state: z.enum(depositStates),
       createdAt: z.string(),
     }),
   ),
