@@ -13,6 +13,7 @@ export interface OfferFormValues {
   maxAmount: string;
   paymentWindowMinutes: string;
   terms: string;
+  minTakerCompletedTrades: string;
 }
 
 export function offerFormValues(body: Record<string, unknown> | undefined): OfferFormValues {
@@ -29,6 +30,7 @@ export function offerFormValues(body: Record<string, unknown> | undefined): Offe
     maxAmount: text('maxAmount'),
     paymentWindowMinutes: text('paymentWindowMinutes'),
     terms: text('terms'),
+    minTakerCompletedTrades: text('minTakerCompletedTrades'),
   };
 }
 
@@ -46,19 +48,22 @@ export function offerToForm(offer: any): OfferFormValues {
     maxAmount: offer.maxAmount,
     paymentWindowMinutes: String(offer.paymentWindowMinutes),
     terms: offer.terms ?? '',
+    minTakerCompletedTrades: String(offer.minTakerCompletedTrades ?? 0),
   };
 }
 
 /**
  * The body of POST /offers, or of a PATCH that sets every field: the price of the other type and an
  * unused `otherMethod` become null on a PATCH, as the offers service expects. Numbers stay strings
- * the gateway checks; only the payment window is a JSON number.
+ * the gateway checks; the payment window and the minimum of completed trades are JSON numbers (an
+ * empty minimum means anyone).
  */
 export function offerBody(v: OfferFormValues, forPatch: boolean) {
   const fixed = v.priceType === 'FIXED';
   const other = v.paymentMethods.includes('OTHER');
   const absent = forPatch ? null : undefined;
-  const window = /^\d+$/.test(v.paymentWindowMinutes) ? Number(v.paymentWindowMinutes) : v.paymentWindowMinutes;
+  const whole = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
+  const minTrades = v.minTakerCompletedTrades === '' ? 0 : whole(v.minTakerCompletedTrades);
   const body = {
     side: v.side,
     fiatCurrency: v.fiatCurrency,
@@ -69,8 +74,9 @@ export function offerBody(v: OfferFormValues, forPatch: boolean) {
     marginPercent: fixed ? absent : v.marginPercent,
     minAmount: v.minAmount,
     maxAmount: v.maxAmount,
-    paymentWindowMinutes: window,
+    paymentWindowMinutes: whole(v.paymentWindowMinutes),
     terms: v.terms === '' ? absent : v.terms,
+    minTakerCompletedTrades: minTrades,
   };
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }

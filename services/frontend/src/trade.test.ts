@@ -5,6 +5,7 @@ import { ADDRESS } from '../../transactions/test/helpers.ts';
 import {
   type Browser,
   launchBrowser,
+  logIn,
   newPerson,
   type Page,
   register,
@@ -25,7 +26,8 @@ describe('a trade in the browser', () => {
   let frontend: TestFrontend;
   let browser: Browser;
   before(async () => {
-    stack = await startOffersStack();
+    // A new buyer here trades 2 XMR (above the default new-taker ceiling), and one test fills a chat fast.
+    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10', CHAT_MESSAGES_PER_MINUTE: '1000' } });
     frontend = await startFrontend({
       gatewayUrl: stack.gatewayUrl,
       databaseUrl: stack.login.db.urlFor('frontend'),
@@ -127,6 +129,76 @@ describe('a trade in the browser', () => {
     await screenshot(bp, 'user-profile');
     await seller.context.close();
     await buyer.context.close();
+  });
+
+  it("shows an offer's minimum reputation and refuses a new taker; a moderator reads every message of a disputed trade", async () => {
+    const owner = await signUp('picky');
+    await stack.fund(owner.id, '5');
+    const { page: op } = owner;
+    await op.goto(`${frontend.url}/my/offers/new`);
+    await op.check('input[name=paymentMethods][value=SEPA]');
+    await op.fill('input[name=fixedPrice]', '150');
+    await op.fill('input[name=minAmount]', '0.1');
+    await op.fill('input[name=maxAmount]', '1');
+    await op.fill('input[name=minTakerCompletedTrades]', '2');
+    await op.click('button:has-text("Publish offer")');
+    await op.waitForURL(`${frontend.url}/my/offers`);
+    const [{ id: offerId }] = await stack.offers.pool.query('SELECT id FROM offers WHERE owner_id = ?', [owner.id]);
+    const newcomer = await signUp('newbie');
+    const { page: np } = newcomer;
+    await np.goto(`${frontend.url}/offers/${offerId}`);
+    assert.equal(await np.textContent('[data-min-taker-trades]'), 'Only people with at least 2 completed trades');
+    await np.fill('input[name=amount]', '0.5');
+    await np.click('button:has-text("Buy XMR")');
+    assert.match(
+      (await np.textContent('.notice.error')) ?? '',
+      /trades only with people who have completed at least 2 trades; you have completed 0/,
+    );
+    await screenshot(np, 'offer-min-reputation');
+
+    // A disputed trade with more messages than one page of the API (100).
+    const [seller, buyer, moderator] = [await stack.signUp('cs'), await stack.signUp('cb'), await stack.signUp('cm')];
+    await stack.fund(seller.id, '1');
+    const offer = await stack.api('POST', '/offers', {
+      token: seller.token,
+      body: {
+        side: 'SELL',
+        fiatCurrency: 'EUR',
+        paymentMethods: ['SEPA'],
+        priceType: 'FIXED',
+        fixedPrice: '150',
+        minAmount: '1',
+        maxAmount: '1',
+        paymentWindowMinutes: 60,
+      },
+    });
+    const trade = (
+      await stack.api('POST', `/offers/${offer.body.id}/trades`, { token: buyer.token, body: { amount: '1', paymentMethod: 'SEPA' } })
+    ).body;
+    for (let i = 0; i < 150; i += 1) {
+      const author = i % 2 === 0 ? buyer : seller;
+      const sent = await stack.api('POST', `/trades/${trade.id}/messages`, { token: author.token, body: { body: `message ${i}` } });
+      assert.equal(sent.status, 201);
+    }
+    await stack.api('POST', `/trades/${trade.id}/paid`, { token: buyer.token });
+    await stack.api('POST', `/trades/${trade.id}/dispute`, { token: seller.token, body: { reason: 'no money arrived' } });
+    await stack.makeAdmin(moderator.username, moderator.password);
+    const context = await browser.newContext();
+    const mp = await context.newPage();
+    await logIn(mp, frontend.url, moderator.username, moderator.password);
+    await mp.goto(`${frontend.url}/trades/${trade.id}`);
+    assert.equal(await mp.textContent('[data-trade-state]'), 'Disputed');
+    const shown = await mp.locator('ol.chat li p').allTextContents();
+    assert.deepEqual(
+      shown,
+      Array.from({ length: 150 }, (_, i) => `message ${i}`),
+      'every message, oldest first',
+    );
+    assert.equal(await mp.locator('[data-chat-later]').count(), 0);
+    await screenshot(mp, 'trade-moderator');
+    await owner.context.close();
+    await newcomer.context.close();
+    await context.close();
   });
 
   it('withdraws once even when the form is sent twice, and says deposits are unavailable without a wallet manager', async () => {

@@ -71,6 +71,7 @@ describe('the offer book', () => {
       maxAmount: '2.5',
       paymentWindowMinutes: 60,
       terms: 'Reference: the trade id only.',
+      minTakerCompletedTrades: 0,
       status: 'ACTIVE',
       owner: { username: owner.username, tradesCompleted: 0, positive: 0, neutral: 0, negative: 0 },
     });
@@ -134,6 +135,10 @@ describe('the offer book', () => {
       [{ paymentWindowMinutes: 30.5 }, 'body.paymentWindowMinutes'],
       [{ paymentWindowMinutes: '60' }, 'body.paymentWindowMinutes'],
       [{ terms: 'x'.repeat(2001) }, 'body.terms'],
+      ...[-1, 1001, 1.5, '3'].map((n): [Record<string, unknown>, string] => [
+        { minTakerCompletedTrades: n },
+        'body.minTakerCompletedTrades',
+      ]),
     ];
     for (const [change, path] of cases) {
       const res = await offers('POST', '/offers', { token: owner.token, body: { ...sell, ...change } });
@@ -214,6 +219,12 @@ describe('the offer book', () => {
       'switching to MARKET drops the fixed price; dropping OTHER drops its description; 155.5 × 0.985',
     );
     assert.equal((await patch({ status: 'ACTIVE', maxAmount: '10' })).body.maxAmount, '10');
+    assert.equal((await patch({ minTakerCompletedTrades: 5 })).body.minTakerCompletedTrades, 5);
+    const overflow = await patch({ priceType: 'FIXED', fixedPrice: '999999999999', maxAmount: '2' });
+    assert.equal(overflow.status, 400, 'a trade of 2 XMR at that price would not fit the fiat_amount column');
+    assert.equal(overflow.body.code, 'BAD_REQUEST');
+    assert.match(overflow.body.message, /would cost 1999999999998\.00 EUR, more than the largest amount a trade can record/);
+    assert.equal((await offers('GET', `/offers/${id}`)).body.priceType, 'MARKET', 'the refused change changed nothing');
 
     const closed = await offers('DELETE', `/offers/${id}`, { token: owner.token });
     assert.equal(closed.status, 200);

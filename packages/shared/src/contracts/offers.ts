@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fiatPrice, marginPercent } from '../fiat.ts';
-import { positiveXmrAmount } from '../money.ts';
+import { fiatFor, fiatPrice, formatFiat, marginPercent } from '../fiat.ts';
+import { formatXmr, positiveXmrAmount } from '../money.ts';
 import { username } from './auth.ts';
 
 /** Offer-book bodies and answers of the offers service (through the gateway). Bodies are strict. */
@@ -37,6 +37,24 @@ const methods = z
 const otherMethod = z.string().trim().min(1).max(200);
 const terms = z.string().trim().max(2000);
 const paymentWindowMinutes = z.number().int().min(15).max(1440);
+/** The owner's minimum reputation: takers with fewer completed trades are refused (0: anyone). */
+const minTakerCompletedTrades = z.number().int().min(0).max(1000);
+
+/** The largest fiat value a trade records (its price and fiat_amount are DECIMAL(20,8)), scaled by 10^8. */
+export const TRADE_FIAT_MAX = 10n ** 20n - 1n;
+
+/**
+ * Why a trade of `amount` at `price` could not be recorded (its price or its fiat amount would not
+ * fit its column), as a sentence for the person who asked; undefined when it fits.
+ */
+export function tradeFiatOverflow(price: bigint, amount: bigint, fiatCurrency: string): string | undefined {
+  const largest = `${formatFiat(TRADE_FIAT_MAX)} ${fiatCurrency}`;
+  if (price > TRADE_FIAT_MAX)
+    return `The price of ${formatFiat(price)} ${fiatCurrency} per XMR is more than the largest price a trade can record (${largest}).`;
+  const fiat = fiatFor(amount, price);
+  if (fiat <= TRADE_FIAT_MAX) return undefined;
+  return `${formatXmr(amount)} XMR at ${formatFiat(price)} ${fiatCurrency} per XMR would cost ${formatFiat(fiat)} ${fiatCurrency}, more than the largest amount a trade can record (${largest}): lower the price or the maximum amount.`;
+}
 
 /** The rules between fields, on parsed values: shared by the create body and by an update merged onto its offer. */
 export interface OfferTerms {
@@ -76,6 +94,7 @@ export const createOfferBody = z
     maxAmount: positiveXmrAmount,
     paymentWindowMinutes,
     terms: terms.optional(),
+    minTakerCompletedTrades: minTakerCompletedTrades.default(0),
   })
   .superRefine((offer, ctx) => {
     for (const issue of offerRuleIssues(offer)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
@@ -95,6 +114,7 @@ export const updateOfferBody = z
     maxAmount: positiveXmrAmount.optional(),
     paymentWindowMinutes: paymentWindowMinutes.optional(),
     terms: terms.nullable().optional(),
+    minTakerCompletedTrades: minTakerCompletedTrades.optional(),
     status: z.enum(['ACTIVE', 'PAUSED'], { message: 'must be ACTIVE or PAUSED (close an offer with DELETE)' }).optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'change at least one field' });
@@ -154,6 +174,8 @@ export const offerView = z.object({
   maxAmount: z.string(),
   paymentWindowMinutes: z.number().int(),
   terms: z.string().nullable(),
+  /** Takers with fewer completed trades than this are refused (0: anyone may trade). */
+  minTakerCompletedTrades: z.number().int(),
   status: z.enum(offerStatuses),
   createdAt: z.string(),
   owner: offerOwnerView,

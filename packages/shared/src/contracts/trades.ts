@@ -47,7 +47,16 @@ export const tradeView = z.object({
 });
 export const tradeListView = z.object({ items: z.array(tradeView), nextCursor: z.number().int().nullable() });
 export const messageView = z.object({ id: z.string(), authorId: z.number().int(), body: z.string(), createdAt: z.string() });
-export const messageListView = z.object({ items: z.array(messageView) });
+/** A page of a trade's chat, oldest first: `after` is the last id of the page before (nextCursor of its answer). */
+export const messagePageQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, { message: 'must be a message id' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+});
+/** nextCursor: the `after` of the next page; null on the last one. */
+export const messageListView = z.object({ items: z.array(messageView), nextCursor: z.string().nullable() });
 export const feedbackView = z.object({
   id: z.number().int(),
   tradeId: z.number().int(),

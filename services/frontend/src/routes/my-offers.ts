@@ -16,6 +16,7 @@ const blankOffer: OfferFormValues = {
   maxAmount: '',
   paymentWindowMinutes: '60',
   terms: '',
+  minTakerCompletedTrades: '0',
 };
 
 /** The user's own offers: list, create, edit, pause or resume, close. */

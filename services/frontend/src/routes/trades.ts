@@ -11,6 +11,26 @@ interface TradeForm {
   askTotp?: boolean;
 }
 
+/** Pages of chat one trade page shows (100 messages each); a longer chat goes on behind a "later messages" link. */
+const CHAT_PAGES_PER_VIEW = 10;
+
+/**
+ * The trade's chat from the message after `after` (from the first without): every page, oldest
+ * first, up to CHAT_PAGES_PER_VIEW; `laterAfter` is where the next view starts, null when this one
+ * reached the last message. A moderator deciding a dispute reads the whole conversation this way.
+ */
+async function readChat(api: ReturnType<typeof gatewayFor>, tradeId: number, after: string | null) {
+  const messages: unknown[] = [];
+  let cursor = after;
+  for (let page = 0; page < CHAT_PAGES_PER_VIEW; page += 1) {
+    const answer = await api.get(`/trades/${tradeId}/messages?limit=100${cursor ? `&after=${cursor}` : ''}`);
+    messages.push(...answer.items);
+    cursor = answer.nextCursor;
+    if (cursor === null) break;
+  }
+  return { messages, laterAfter: cursor };
+}
+
 /** A user's trades, one trade's page, and every action a party may take on it. */
 export function tradeRoutes(deps: FrontendDeps) {
   const router = Router();
@@ -64,12 +84,10 @@ export function tradeRoutes(deps: FrontendDeps) {
   async function renderTrade(req: Request, res: Response, form: TradeForm) {
     const api = gatewayFor(deps, req);
     const trade = await api.get(`/trades/${idParam(req)}`);
-    const [messages, offer] = await Promise.all([
-      api.get(`/trades/${trade.id}/messages`),
-      api.get(`/offers/${trade.offerId}`, { anonymous: true }),
-    ]);
+    const after = typeof req.query.after === 'string' && /^\d{1,19}$/.test(req.query.after) ? req.query.after : null;
+    const [chat, offer] = await Promise.all([readChat(api, trade.id, after), api.get(`/offers/${trade.offerId}`, { anonymous: true })]);
     const view = tradeView(trade, offer, authOf(req).user, new Date());
-    res.render('trade', { trade, offer, view, messages: messages.items, form: { error: null, values: {}, ...form } });
+    res.render('trade', { trade, offer, view, ...chat, after, form: { error: null, values: {}, ...form } });
   }
 
   return router;

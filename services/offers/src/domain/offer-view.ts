@@ -21,6 +21,7 @@ export interface OfferRow {
   paymentWindowMinutes: number;
   terms: string | null;
   otherMethod: string | null;
+  minTakerCompletedTrades: number;
   status: OfferStatus;
   createdAt: Date;
   /** The payment methods, comma-separated. */
@@ -34,7 +35,7 @@ export interface OfferRow {
 export const OFFER_COLUMNS = `o.id, o.owner_id AS ownerId, u.username AS ownerUsername, o.side, o.fiat_currency AS fiatCurrency,
   o.price_type AS priceType, CAST(o.fixed_price AS CHAR) AS fixedPrice, CAST(o.margin_percent AS CHAR) AS marginPercent,
   o.min_amount AS minAmount, o.max_amount AS maxAmount, o.payment_window_minutes AS paymentWindowMinutes, o.terms,
-  o.other_method AS otherMethod, o.status, o.created_at AS createdAt`;
+  o.other_method AS otherMethod, o.min_taker_completed_trades AS minTakerCompletedTrades, o.status, o.created_at AS createdAt`;
 export const methodsOf = (alias: string) =>
   `(SELECT GROUP_CONCAT(m.method ORDER BY m.method) FROM offer_payment_methods m WHERE m.offer_id = ${alias}.id) AS methods`;
 
@@ -78,6 +79,7 @@ export function offerView(row: OfferRow, owner: TradeSummary | undefined, market
     maxAmount: formatXmr(row.maxAmount),
     paymentWindowMinutes: row.paymentWindowMinutes,
     terms: row.terms,
+    minTakerCompletedTrades: row.minTakerCompletedTrades,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
     owner: {

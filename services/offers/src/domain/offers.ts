@@ -1,12 +1,13 @@
-import { type createOfferBody, offerRuleIssues, type updateOfferBody } from '@pupero/shared/contracts';
+import { type createOfferBody, offerRuleIssues, tradeFiatOverflow, type updateOfferBody } from '@pupero/shared/contracts';
 import { inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
-import { formatFiat } from '@pupero/shared/fiat';
+import { formatFiat, withMargin } from '@pupero/shared/fiat';
 import type { Pool, PoolConnection } from 'mariadb';
 import type { z } from 'zod';
 import type { OffersDeps } from '../deps.ts';
 import { fiatOf, marginOf, methodsOf, OFFER_COLUMNS, type OfferRow, offerViews } from './offer-view.ts';
 import { scaledText } from './price-keys.ts';
+import { marketPriceOrNull } from './prices.ts';
 
 type NewOffer = z.output<typeof createOfferBody>;
 type OfferPatch = z.output<typeof updateOfferBody>;
@@ -40,10 +41,11 @@ export async function createOffer(deps: OffersDeps, ownerId: number, input: NewO
     marginPercent: input.marginPercent ?? null,
     terms: input.terms ?? null,
   };
+  refuseUnrecordableTrades(fields, await marketFor(deps, fields));
   const id = await inTransaction(deps.pool, async (conn) => {
     const inserted = await conn.query(
       `INSERT INTO offers (owner_id, side, fiat_currency, price_type, fixed_price, margin_percent, min_amount, max_amount,
-         payment_window_minutes, terms, other_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         payment_window_minutes, terms, other_method, min_taker_completed_trades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [ownerId, ...columnValues(fields)],
     );
     await replaceMethods(conn, Number(inserted.insertId), fields.paymentMethods);
@@ -54,6 +56,11 @@ export async function createOffer(deps: OffersDeps, ownerId: number, input: NewO
 
 /** The owner changes any fields; the rules between fields hold for the result. Someone else's offer is a 404. */
 export async function updateOffer(deps: OffersDeps, ownerId: number, id: number, patch: OfferPatch) {
+  // The market price is asked before the offer's row is locked: a slow feed must not hold the lock.
+  const before = await findOfferRow(deps.pool, id);
+  const market = before
+    ? await marketFor(deps, { priceType: patch.priceType ?? before.priceType, fiatCurrency: patch.fiatCurrency ?? before.fiatCurrency })
+    : null;
   await inTransaction(deps.pool, async (conn) => {
     const current = await ownOffer(conn, ownerId, id);
     if (current.status === 'CLOSED') throw new AppError('CONFLICT', 'This offer is closed; create a new one');
@@ -66,9 +73,10 @@ export async function updateOffer(deps: OffersDeps, ownerId: number, id: number,
         issues.map((i) => ({ path: `body.${i.path}`, message: i.message })),
       );
     }
+    refuseUnrecordableTrades(merged, market);
     await conn.query(
       `UPDATE offers SET side = ?, fiat_currency = ?, price_type = ?, fixed_price = ?, margin_percent = ?, min_amount = ?, max_amount = ?,
-         payment_window_minutes = ?, terms = ?, other_method = ?, status = ?, updated_at = NOW(3) WHERE id = ?`,
+         payment_window_minutes = ?, terms = ?, other_method = ?, min_taker_completed_trades = ?, status = ?, updated_at = NOW(3) WHERE id = ?`,
       [...columnValues(merged), patch.status ?? current.status, id],
     );
     if (patch.paymentMethods) await replaceMethods(conn, id, patch.paymentMethods);
@@ -104,8 +112,30 @@ async function ownOffer(conn: PoolConnection, ownerId: number, id: number): Prom
     maxAmount: row.maxAmount,
     paymentWindowMinutes: row.paymentWindowMinutes,
     terms: row.terms,
+    minTakerCompletedTrades: row.minTakerCompletedTrades,
     status: row.status,
   };
+}
+
+type Market = { fiatCurrency: string; price: bigint | null };
+
+/** Today's market price of the offer's currency, when the offer is a market offer. */
+async function marketFor(deps: OffersDeps, offer: { priceType: string; fiatCurrency: string }): Promise<Market | null> {
+  if (offer.priceType !== 'MARKET') return null;
+  return { fiatCurrency: offer.fiatCurrency, price: await marketPriceOrNull(deps.prices, offer.fiatCurrency) };
+}
+
+/**
+ * Every trade on the offer must fit the trades table: its price, and the price × maximum amount,
+ * within DECIMAL(20,8). A market offer is checked at today's price when one is known (and again by
+ * openTrade at the price it locks).
+ */
+function refuseUnrecordableTrades(offer: OfferFields, market: Market | null): void {
+  const margin = offer.marginPercent;
+  const known = market?.fiatCurrency === offer.fiatCurrency ? market.price : null;
+  const price = offer.priceType === 'FIXED' ? offer.fixedPrice : known === null || margin === null ? null : withMargin(known, margin);
+  const overflow = price === null ? undefined : tradeFiatOverflow(price, offer.maxAmount, offer.fiatCurrency);
+  if (overflow) throw new AppError('BAD_REQUEST', overflow);
 }
 
 /**
@@ -134,6 +164,7 @@ function columnValues(o: OfferFields): unknown[] {
     o.paymentWindowMinutes,
     o.terms,
     o.otherMethod,
+    o.minTakerCompletedTrades,
   ];
 }
 

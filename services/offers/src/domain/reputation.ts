@@ -80,3 +80,13 @@ export async function reputationByUsername(deps: Pick<OffersDeps, 'pool'>, usern
   const [user] = (await deps.pool.query('SELECT id FROM users WHERE username = ?', [username])) as { id: number }[];
   return user ? (await reputationOf(deps, [user.id])).get(user.id) : undefined;
 }
+
+/** How many trades one user completed, as buyer or as seller: what an offer's minimum reputation and the new-taker ceiling look at. */
+export async function completedTradeCount(deps: Pick<OffersDeps, 'pool'>, userId: number): Promise<number> {
+  const [row] = (await deps.pool.query(
+    `SELECT (SELECT COUNT(*) FROM trades WHERE buyer_id = ? AND state = 'COMPLETED')
+          + (SELECT COUNT(*) FROM trades WHERE seller_id = ? AND state = 'COMPLETED') AS n`,
+    [userId, userId],
+  )) as { n: bigint | number }[];
+  return Number(row?.n ?? 0);
+}

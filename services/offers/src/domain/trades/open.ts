@@ -1,11 +1,15 @@
+import { tradeFiatOverflow } from '@pupero/shared/contracts';
 import { queryRetrying } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { fiatFor, formatFiat } from '@pupero/shared/fiat';
 import { formatXmr } from '@pupero/shared/money';
 import { clock, type OffersDeps } from '../../deps.ts';
+import { withNamedLock } from '../named-lock.ts';
 import { effectivePrice, type OfferRow } from '../offer-view.ts';
 import { findOfferRow } from '../offers.ts';
+import { completedTradeCount } from '../reputation.ts';
 import { findTrade, type TradeRow } from './records.ts';
+import { refuseOverTakerLimits } from './taker-limits.ts';
 
 /** The price the trade locks: the offer's fixed price, or the market price now with the offer's margin. */
 async function lockedPrice(deps: OffersDeps, offer: OfferRow): Promise<bigint> {
@@ -22,7 +26,8 @@ async function activeOffer(deps: OffersDeps, offerId: number): Promise<OfferRow>
 
 /**
  * A taker opens a trade on an offer. The XMR seller's amount is held in escrow at once; if the
- * seller cannot cover it, there is no trade.
+ * seller cannot cover it, there is no trade. The taker's limits are checked and the trade inserted
+ * under the taker's own lock, so that concurrent opens by one taker cannot get past them together.
  */
 export async function openTrade(
   deps: OffersDeps,
@@ -41,25 +46,38 @@ export async function openTrade(
   if (!(offer.methods ?? '').split(',').includes(input.paymentMethod))
     throw new AppError('UNPROCESSABLE', 'This offer does not accept that payment method');
   const price = await lockedPrice(deps, offer);
+  const overflow = tradeFiatOverflow(price, input.amount, offer.fiatCurrency);
+  if (overflow) throw new AppError('BAD_REQUEST', overflow);
+  const completedTrades = await completedTradeCount(deps, takerId);
+  if (completedTrades < offer.minTakerCompletedTrades) {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `The owner of this offer trades only with people who have completed at least ${offer.minTakerCompletedTrades} trades; you have completed ${completedTrades}.`,
+    );
+  }
   const [buyerId, sellerId] = offer.side === 'SELL' ? [takerId, offer.ownerId] : [offer.ownerId, takerId];
-  const deadline = new Date(clock(deps).getTime() + offer.paymentWindowMinutes * 60_000);
-  const inserted = await deps.pool.query(
-    `INSERT INTO trades (offer_id, buyer_id, seller_id, amount, price, fiat_amount, fiat_currency, payment_method, payment_deadline, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      offer.id,
-      buyerId,
-      sellerId,
-      input.amount,
-      formatFiat(price),
-      formatFiat(fiatFor(input.amount, price)),
-      offer.fiatCurrency,
-      input.paymentMethod,
-      deadline,
-      clock(deps),
-    ],
-  );
-  const tradeId = Number(inserted.insertId);
+  const tradeId = await withNamedLock(deps.pool, `taker.${takerId}`, 5, async (conn) => {
+    const now = clock(deps);
+    await refuseOverTakerLimits(conn, deps.config, { takerId, offerId: offer.id, amount: input.amount, completedTrades, now });
+    const inserted = await conn.query(
+      `INSERT INTO trades (offer_id, buyer_id, seller_id, taker_id, amount, price, fiat_amount, fiat_currency, payment_method, payment_deadline, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        offer.id,
+        buyerId,
+        sellerId,
+        takerId,
+        input.amount,
+        formatFiat(price),
+        formatFiat(fiatFor(input.amount, price)),
+        offer.fiatCurrency,
+        input.paymentMethod,
+        new Date(now.getTime() + offer.paymentWindowMinutes * 60_000),
+        now,
+      ],
+    );
+    return Number(inserted.insertId);
+  });
   await holdEscrow(deps, tradeId, { sellerId, buyerId }, input.amount);
   return (await findTrade(deps.pool, tradeId))!;
 }
