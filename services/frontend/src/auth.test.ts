@@ -50,13 +50,16 @@ describe('accounts in the browser', () => {
     await screenshot(page, 'home-signed-in');
 
     const cookies = await context.cookies();
-    assert.deepEqual(
-      cookies.map((c) => c.name),
-      ['pupero'],
-    );
-    assert.equal(cookies[0]?.httpOnly, true);
-    assert.equal(cookies[0]?.sameSite, 'Lax');
-    assert.equal(cookies[0]?.expires, -1, 'without "remember me" the cookie ends with the browser');
+    assert.deepEqual(cookies.map((c) => c.name).sort(), ['pupero', 'pupero_device']);
+    const session = cookies.find((c) => c.name === 'pupero');
+    assert.equal(session?.httpOnly, true);
+    assert.equal(session?.sameSite, 'Lax');
+    assert.equal(session?.expires, -1, 'without "remember me" the cookie ends with the browser');
+    const device = cookies.find((c) => c.name === 'pupero_device');
+    assert.equal(device?.httpOnly, true);
+    assert.equal(device?.sameSite, 'Lax');
+    const deviceDays = ((device?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
+    assert.ok(Math.abs(deviceDays - 365) < 1, `the device cookie lasts a year: ${deviceDays}`);
 
     await logOut(page, frontend.url);
     assert.equal(await page.locator('a:has-text("Log in")').count(), 1);
@@ -91,12 +94,17 @@ describe('accounts in the browser', () => {
     const person = newPerson('tfa');
     await register(page, frontend.url, person);
     await page.goto(`${frontend.url}/account`);
+    await page.fill('#two-factor input[name=password]', 'not my password');
+    await page.click('button:has-text("Set up two-factor authentication")');
+    assert.match((await page.textContent('#two-factor .notice.error')) ?? '', /password is wrong/, 'a wrong password is refused');
+    await page.fill('#two-factor input[name=password]', person.password);
     await page.click('button:has-text("Set up two-factor authentication")');
     const secret = (await page.textContent('[data-totp-secret]'))?.trim() ?? '';
     assert.match(secret, /^[A-Z2-7]+=*$/);
     assert.equal(await page.locator('img.qr').count(), 1, 'the QR code is shown');
     await screenshot(page, 'account-2fa-setup');
     const now = Math.floor(Date.now() / 1000);
+    await page.fill('#two-factor input[name=password]', person.password);
     await page.fill('#two-factor input[name=totp]', await oathtoolCode(secret, now));
     await page.click('button:has-text("Turn on")');
     assert.match((await page.textContent('.notice.ok')) ?? '', /Two-factor authentication is on/);
@@ -164,8 +172,8 @@ describe('accounts in the browser', () => {
     await logOut(page, frontend.url);
     assert.deepEqual(
       (await context.cookies()).map((c) => c.name),
-      [],
-      'the logout clears the cookie',
+      ['pupero_device'],
+      'the logout clears the session cookie; the device cookie stays',
     );
     // What express-session does when a request of this session, begun before the logout, ends: save it.
     await new Promise<void>((resolve, reject) => store.set(sid, loaded, (err) => (err ? reject(err) : resolve())));
@@ -227,6 +235,49 @@ describe('accounts in the browser', () => {
     const failure = await stack.login.prisma.auditLog.findFirstOrThrow({ where: { action: 'LOGIN_FAILED', userId: user.id } });
     assert.equal(failure.ip, '203.0.113.50');
     await context.close();
+  });
+
+  it('says when to try again after too many failures; a browser that logged in before still gets in', async () => {
+    const address = { 'x-forwarded-for': '203.0.113.77' };
+    const known = await browser.newContext({ extraHTTPHeaders: address });
+    const knownPage = await known.newPage();
+    const person = newPerson('dev');
+    await register(knownPage, frontend.url, person);
+    await logOut(knownPage, frontend.url);
+
+    const stranger = await browser.newContext({ extraHTTPHeaders: address });
+    const page = await stranger.newPage();
+    // Failures on LOGIN_MAX_ACCOUNTS_PER_ADDRESS (10) accounts from the address: it waits out the 15-minute window.
+    for (let i = 0; i < 10; i += 1) await logIn(page, frontend.url, `nobody_${i}_${process.pid}`, 'a wrong password');
+    await page.goto(`${frontend.url}/login`);
+    await page.fill('input[name=identifier]', person.username);
+    await page.fill('input[name=password]', person.password);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${frontend.url}/login` && r.request().method() === 'POST'),
+      page.click('form[action="/login"] button[type=submit]'),
+    ]);
+    assert.equal(answer.status(), 429);
+    assert.ok(Number(answer.headers()['retry-after']) > 840, `Retry-After: ${answer.headers()['retry-after']}`);
+    assert.equal(((await page.textContent('.notice.error')) ?? '').trim(), 'Too many attempts. Try again in 15 minutes.');
+    await screenshot(page, 'login-too-many-attempts');
+
+    const newcomer = newPerson('late');
+    await page.goto(`${frontend.url}/register`);
+    await page.fill('input[name=email]', newcomer.email);
+    await page.fill('input[name=username]', newcomer.username);
+    await page.fill('input[name=password]', newcomer.password);
+    await page.click('button[type=submit]:has-text("Sign up")');
+    assert.equal(
+      ((await page.textContent('.notice.error')) ?? '').trim(),
+      'Your account is created. Too many attempts. Try again in 15 minutes.',
+      'a sign-up from the throttled address keeps its account and says when to log in',
+    );
+    assert.equal(await stack.login.prisma.user.count({ where: { username: newcomer.username } }), 1);
+
+    await logIn(knownPage, frontend.url, person.username, person.password);
+    assert.equal(await knownPage.locator('button:has-text("Log out")').count(), 1, 'the device cookie lets its browser in');
+    await known.close();
+    await stranger.close();
   });
 
   it('sends a strict CSP without inline scripts, and the usual security headers', async () => {

@@ -75,7 +75,7 @@ describe('accounts through the gateway', () => {
     await api('POST', '/auth/register', { body: account });
     const { accessToken } = (await api('POST', '/auth/login', { body: { identifier: account.username, password: account.password } })).body;
 
-    const enrollment = await api('POST', '/auth/2fa/enable', { token: accessToken });
+    const enrollment = await api('POST', '/auth/2fa/enable', { token: accessToken, body: { password: account.password } });
     assert.equal(enrollment.status, 200);
     assert.match(enrollment.body.secret, /^[A-Z2-7]+=*$/);
     assert.match(enrollment.body.otpauthUrl, /^otpauth:\/\/totp\/.+secret=/);
@@ -83,7 +83,10 @@ describe('accounts through the gateway', () => {
 
     const now = Math.floor(Date.now() / 1000);
     const confirmCode = await oathtoolCode(enrollment.body.secret, now);
-    const confirmed = await api('POST', '/auth/2fa/confirm', { token: accessToken, body: { totp: confirmCode } });
+    const confirmed = await api('POST', '/auth/2fa/confirm', {
+      token: accessToken,
+      body: { password: account.password, totp: confirmCode },
+    });
     assert.equal(confirmed.status, 200);
     assert.equal(confirmed.body.twoFactorEnabled, true);
 
@@ -115,7 +118,7 @@ describe('accounts through the gateway', () => {
     assert.equal(replay.body.code, 'TOTP_INVALID');
   });
 
-  it('answers 429 to repeated wrong passwords, even when the right one follows', async () => {
+  it('answers 429 with Retry-After to repeated wrong passwords from one address, even when the right one follows', async () => {
     const { api } = stack;
     const account = newAccount();
     await api('POST', '/auth/register', { body: account });
@@ -123,7 +126,8 @@ describe('accounts through the gateway', () => {
     for (let i = 0; i < 7; i += 1) {
       statuses.push((await api('POST', '/auth/login', { body: { identifier: account.username, password: `wrong password ${i}` } })).status);
     }
-    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    // Three free failures; the fourth makes the next try wait (growing delays, LOGIN_FREE_FAILURES).
+    assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429, 429]);
     const right = await api('POST', '/auth/login', { body: { identifier: account.username, password: account.password } });
     assert.equal(right.status, 429);
     assert.equal(right.body.code, 'TOO_MANY_REQUESTS');

@@ -8,7 +8,7 @@ import { clientAddressResolver } from './client-address.ts';
 import type { Config } from './config.ts';
 import { gatewayHealthRoute } from './routes/health.ts';
 import { proxyRoutes } from './routes/proxy.ts';
-import { credentialPaths, upstreams } from './upstreams.ts';
+import { isCredentialRequest, upstreams } from './upstreams.ts';
 
 export interface GatewayDeps {
   config: Config;
@@ -39,13 +39,20 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
     bodyLimit: BODY_LIMIT_BYTES,
   });
   const pathOf = (url: string) => decodeURIComponent(url.split('?')[0] ?? url);
+  const credentialRequest = (request: { method: string; url: string }) => {
+    try {
+      return isCredentialRequest(request.method, pathOf(request.url));
+    } catch {
+      return false;
+    }
+  };
   // Without the frontend's public key no caller can vouch for a client address.
   const clientAddress = clientAddressResolver(config.SERVICE_PUBLIC_KEYS);
   await app.register(rateLimit, {
     global: true,
     timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
-    keyGenerator: (request) => `${clientAddress(request)}:${credentialPaths.has(pathOf(request.url)) ? 'credentials' : 'api'}`,
-    max: (request) => (credentialPaths.has(pathOf(request.url)) ? config.AUTH_RATE_LIMIT_MAX : config.RATE_LIMIT_MAX),
+    keyGenerator: (request) => `${clientAddress(request)}:${credentialRequest(request) ? 'credentials' : 'api'}`,
+    max: (request) => (credentialRequest(request) ? config.AUTH_RATE_LIMIT_MAX : config.RATE_LIMIT_MAX),
     errorResponseBuilder: (_request, context) =>
       new AppError('TOO_MANY_REQUESTS', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
         retryAfterSeconds: Math.ceil(context.ttl / 1000),

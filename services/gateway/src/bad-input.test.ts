@@ -37,7 +37,12 @@ describe('bad input to every login route, through the gateway', () => {
   let token: string;
   before(async () => {
     stack = await startStack({
-      loginEnv: { LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000' },
+      loginEnv: {
+        LOGIN_FREE_FAILURES: '100000',
+        LOGIN_ACCOUNT_FREE_FAILURES: '100000',
+        LOGIN_MAX_ACCOUNTS_PER_ADDRESS: '1000000',
+        SIGNED_IN_FREE_FAILURES: '100000',
+      },
       gatewayEnv: { AUTH_RATE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000' },
     });
     const account = newAccount('fz');
@@ -56,7 +61,7 @@ describe('bad input to every login route, through the gateway', () => {
     {
       method: 'POST',
       path: '/auth/login',
-      valid: { identifier: 'fuzz_user', password: 'long enough password', totp: '123456', rememberMe: true },
+      valid: { identifier: 'fuzz_user', password: 'long enough password', totp: '123456', rememberMe: true, deviceToken: 'a.b.c' },
     },
     { method: 'POST', path: '/auth/token/refresh', valid: { refreshToken: 'abc' } },
     { method: 'POST', path: '/auth/logout', valid: { refreshToken: 'abc' } },
@@ -67,8 +72,9 @@ describe('bad input to every login route, through the gateway', () => {
       auth: true,
     },
     { method: 'DELETE', path: '/auth/me', valid: { password: 'wrong but well-formed', totp: '123456' }, auth: true },
-    { method: 'POST', path: '/auth/2fa/confirm', valid: { totp: '123456' }, auth: true },
-    { method: 'POST', path: '/auth/2fa/disable', valid: { totp: '123456' }, auth: true },
+    { method: 'POST', path: '/auth/2fa/enable', valid: { password: 'wrong but well-formed' }, auth: true },
+    { method: 'POST', path: '/auth/2fa/confirm', valid: { password: 'wrong but well-formed', totp: '123456' }, auth: true },
+    { method: 'POST', path: '/auth/2fa/disable', valid: { password: 'wrong but well-formed', totp: '123456' }, auth: true },
   ];
 
   it('never answers 5xx, always in the common shape, and stores nothing', async () => {
@@ -137,7 +143,7 @@ describe('bad input to every login route, through the gateway', () => {
     await record('POST', '/auth/register', { body: account });
     const login = await record('POST', '/auth/login', { body: { identifier: account.username, password: account.password } });
     const access = login.body.accessToken;
-    const enrollment = await stack.api('POST', '/auth/2fa/enable', { token: access });
+    const enrollment = await stack.api('POST', '/auth/2fa/enable', { token: access, body: { password: account.password } });
     await record('GET', '/auth/me', { token: access });
     await record('PUT', '/auth/me', {
       token: access,

@@ -38,6 +38,25 @@ describe('gateway', () => {
     assert.equal((await stack.api('GET', '/healthz')).status, 200, 'other paths have their own budget');
   });
 
+  it('counts /auth/me changes and 2FA steps as credential requests, but not GET /auth/me', async () => {
+    const stack = await startStack({ gatewayEnv: { AUTH_RATE_LIMIT_MAX: '4', RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    after(() => stack.close());
+    const account = newAccount('cr');
+    await stack.api('POST', '/auth/register', { body: account });
+    const token = (await stack.api('POST', '/auth/login', { body: { identifier: account.username, password: account.password } })).body
+      .accessToken;
+    const change = await stack.api('PUT', '/auth/me', { token, body: { currentPassword: 'not it', username: 'renamed_cr' } });
+    assert.equal(change.status, 401);
+    assert.equal((await stack.api('POST', '/auth/2fa/enable', { token, body: { password: 'not it' } })).status, 401);
+    const limited = await stack.api('DELETE', '/auth/me', { token, body: { password: account.password } });
+    assert.equal(limited.status, 429, 'the fifth credential request of the minute');
+    const wait = Number(limited.headers.get('retry-after'));
+    assert.ok(wait > 0 && wait <= 60, `Retry-After: ${wait}`);
+    assert.equal(limited.body.details.retryAfterSeconds, wait);
+    assert.equal((await stack.api('POST', '/auth/2fa/disable', { token, body: { password: 'x', totp: '123456' } })).status, 429);
+    for (let i = 0; i < 5; i += 1) assert.equal((await stack.api('GET', '/auth/me', { token })).status, 200, 'reading /auth/me is not');
+  });
+
   it('forwards the request id and the client address, and drops headers a client must not set', async () => {
     // An HTTP peer that shows what the gateway sends upstream: the login service would not echo it.
     const seen: http.IncomingHttpHeaders[] = [];

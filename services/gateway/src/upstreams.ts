@@ -112,5 +112,20 @@ export function upstreams(config: Config): Upstream[] {
   return list;
 }
 
-/** Limits that apply per client address: tighter on the paths that guess passwords or create accounts. */
-export const credentialPaths = new Set(['/auth/login', '/auth/register', '/auth/token/refresh']);
+/**
+ * Limits that apply per client address: tighter on the requests that check a password or a code
+ * (each an argon2 hash) or create accounts. Keyed by method and path: GET /auth/me stays under
+ * the general limit.
+ */
+export const credentialPaths = new Set([
+  'POST /auth/login',
+  'POST /auth/register',
+  'POST /auth/token/refresh',
+  'PUT /auth/me',
+  'DELETE /auth/me',
+  'POST /auth/2fa/enable',
+  'POST /auth/2fa/confirm',
+  'POST /auth/2fa/disable',
+]);
+
+export const isCredentialRequest = (method: string, path: string) => credentialPaths.has(`${method.toUpperCase()} ${path}`);

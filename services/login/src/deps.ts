@@ -18,4 +18,4 @@ export interface LoginDeps {
   now?: () => Date;
 }
 
-export const clock = (deps: LoginDeps) => (deps.now ? deps.now() : new Date());
+export const clock = (deps: Pick<LoginDeps, 'now'>) => (deps.now ? deps.now() : new Date());

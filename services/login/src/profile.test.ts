@@ -75,15 +75,19 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
   });
 
   it('turns two-factor off with a valid code only, and records every 2FA change', async () => {
-    const { user, session } = await signedUp();
+    const { account, user, session } = await signedUp();
     const token = session.accessToken;
-    const { secret } = (await svc.api('POST', '/2fa/enable', { token })).body;
-    assert.equal((await svc.api('POST', '/2fa/confirm', { token, body: { totp: await oathtoolCode(secret, seconds) } })).status, 200);
-    assert.equal((await svc.api('POST', '/2fa/enable', { token })).status, 409, 'already on');
+    const { password } = account;
+    const { secret } = (await svc.api('POST', '/2fa/enable', { token, body: { password } })).body;
+    assert.equal(
+      (await svc.api('POST', '/2fa/confirm', { token, body: { password, totp: await oathtoolCode(secret, seconds) } })).status,
+      200,
+    );
+    assert.equal((await svc.api('POST', '/2fa/enable', { token, body: { password } })).status, 409, 'already on');
 
-    const wrong = await svc.api('POST', '/2fa/disable', { token, body: { totp: '123456' } });
+    const wrong = await svc.api('POST', '/2fa/disable', { token, body: { password, totp: '123456' } });
     assert.equal(wrong.status, 401);
-    const off = await svc.api('POST', '/2fa/disable', { token, body: { totp: await oathtoolCode(secret, nextStep()) } });
+    const off = await svc.api('POST', '/2fa/disable', { token, body: { password, totp: await oathtoolCode(secret, nextStep()) } });
     assert.equal(off.status, 200);
     assert.equal(off.body.twoFactorEnabled, false);
     assert.equal((await svc.api('GET', '/me', { token })).body.twoFactorEnabled, false);
@@ -91,32 +95,37 @@ describe('login service: profile, deletion, two-factor off, roles, audit', () =>
     const actions = await svc.prisma.auditLog.findMany({ where: { userId: user.id }, orderBy: { id: 'asc' }, select: { action: true } });
     assert.deepEqual(
       actions.map((a) => a.action),
-      ['REGISTERED', 'LOGIN', 'TOTP_ENABLE_STARTED', 'TOTP_ENABLED', 'LOGIN_FAILED', 'TOTP_DISABLED'],
+      ['REGISTERED', 'LOGIN', 'TOTP_ENABLE_STARTED', 'TOTP_ENABLED', 'SECOND_FACTOR_FAILED', 'TOTP_DISABLED'],
     );
   });
 
-  it('throttles guessing of TOTP codes and current passwords like logins', async () => {
+  it('throttles guessing of TOTP codes and current passwords in signed-in checks, with a growing delay', async () => {
     const { account, session } = await signedUp();
     const token = session.accessToken;
-    const { secret } = (await svc.api('POST', '/2fa/enable', { token })).body;
-    await svc.api('POST', '/2fa/confirm', { token, body: { totp: await oathtoolCode(secret, nextStep()) } });
+    const { password } = account;
+    const { secret } = (await svc.api('POST', '/2fa/enable', { token, body: { password } })).body;
+    await svc.api('POST', '/2fa/confirm', { token, body: { password, totp: await oathtoolCode(secret, nextStep()) } });
     const valid = await oathtoolCode(secret, nextStep());
     const guesses: number[] = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 7; i += 1) {
       const guess = String((Number(valid) + 1 + i) % 1_000_000).padStart(6, '0');
-      guesses.push((await svc.api('POST', '/2fa/disable', { token, body: { totp: guess } })).status);
+      guesses.push((await svc.api('POST', '/2fa/disable', { token, body: { password, totp: guess } })).status);
     }
-    assert.deepEqual(guesses, [401, 401, 401, 401, 401, 429]);
-    assert.equal((await svc.api('POST', '/2fa/disable', { token, body: { totp: valid } })).status, 429, 'even the right code waits');
-    const password = await svc.api('PUT', '/me', { token, body: { currentPassword: account.password, username: 'throttled_x' } });
-    assert.equal(password.status, 429, 'and so does the current-password check');
+    // SIGNED_IN_FREE_FAILURES (5) cost nothing; the sixth wrong code makes the next check wait 1 s.
+    assert.deepEqual(guesses, [401, 401, 401, 401, 401, 401, 429]);
+    const waiting = await svc.api('POST', '/2fa/disable', { token, body: { password, totp: valid } });
+    assert.equal(waiting.status, 429, 'even the right code waits');
+    assert.equal(waiting.headers.get('retry-after'), '1');
+    const change = await svc.api('PUT', '/me', { token, body: { currentPassword: password, username: 'throttled_x' } });
+    assert.equal(change.status, 429, 'and so does the current-password check');
   });
 
   it('asks for the password and, when 2FA is on, a code before deleting an account; alone, it refuses to delete', async () => {
     const { account, user, session } = await signedUp();
     const token = session.accessToken;
-    const { secret } = (await svc.api('POST', '/2fa/enable', { token })).body;
-    await svc.api('POST', '/2fa/confirm', { token, body: { totp: await oathtoolCode(secret, nextStep()) } });
+    const { password } = account;
+    const { secret } = (await svc.api('POST', '/2fa/enable', { token, body: { password } })).body;
+    await svc.api('POST', '/2fa/confirm', { token, body: { password, totp: await oathtoolCode(secret, nextStep()) } });
 
     const noCode = await svc.api('DELETE', '/me', { token, body: { password: account.password } });
     assert.equal(noCode.status, 401);

@@ -64,9 +64,10 @@ describe('withdrawals through the gateway', () => {
     await stack.login.db.query('DELETE FROM deposit_addresses WHERE user_id = ?', [other.id]);
 
     // Checked before the TOTP code: a doomed request does not spend the user's code.
-    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token })).body;
+    const { password } = user;
+    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token, body: { password } })).body;
     const t0 = Math.floor(Date.now() / 1000);
-    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { totp: await oathtoolCode(secret, t0) } });
+    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { password, totp: await oathtoolCode(secret, t0) } });
     const code = await oathtoolCode(secret, t0 + 30);
     assert.equal((await withdraw(user.token, 'own-2', { address: BAD_ADDRESS, amount: '1', totp: code })).status, 400);
     assert.equal(
@@ -151,9 +152,10 @@ describe('withdrawals through the gateway', () => {
   it('asks for the TOTP code when 2FA is on, and not again for a retry of the same request', async () => {
     const user = await stack.signUp('w2');
     await stack.fund(user.id, '2');
-    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token })).body;
+    const { password } = user;
+    const { secret } = (await stack.api('POST', '/auth/2fa/enable', { token: user.token, body: { password } })).body;
     const now = Math.floor(Date.now() / 1000);
-    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { totp: await oathtoolCode(secret, now) } });
+    await stack.api('POST', '/auth/2fa/confirm', { token: user.token, body: { password, totp: await oathtoolCode(secret, now) } });
     const without = await withdraw(user.token, 't-1', { address: ADDRESS, amount: '0.5' });
     assert.equal(without.status, 401);
     assert.equal(without.body.code, 'TOTP_REQUIRED');

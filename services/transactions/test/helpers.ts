@@ -75,7 +75,7 @@ export async function startLedgerStack(
 ): Promise<LedgerStack> {
   const releaseLock = await holdBrokerLock();
   const keys = generateKeyRing();
-  const login = await startLogin({ LOGIN_MAX_FAILURES_PER_IP: '100000' }, { keys });
+  const login = await startLogin({ LOGIN_MAX_ACCOUNTS_PER_ADDRESS: '1000000' }, { keys });
   const tag = randomUUID().slice(0, 8);
   const queue = `pupero.test.withdrawals.${tag}`;
   const resultsQueue = `pupero.test.withdrawal-results.${tag}`;

@@ -18,6 +18,8 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(256),
   totp: totpCode.optional(),
   rememberMe: z.boolean().optional(),
+  // The device token of an earlier login (the frontend keeps it in its pupero_device cookie).
+  deviceToken: z.string().min(1).max(2048).optional(),
 });
 
 export const refreshBody = z.strictObject({ refreshToken });
@@ -34,7 +36,9 @@ export const updateMeBody = z
   });
 
 export const deleteMeBody = z.strictObject({ password: z.string().min(1).max(256), totp: totpCode.optional() });
-export const totpBody = z.strictObject({ totp: totpCode });
+const currentPassword = z.string().min(1).max(256);
+export const twoFactorEnableBody = z.strictObject({ password: currentPassword });
+export const twoFactorChangeBody = z.strictObject({ password: currentPassword, totp: totpCode });
 
 export const userView = z.object({
   id: z.number().int(),
@@ -46,6 +50,6 @@ export const userView = z.object({
 });
 
 export const tokensView = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() });
-export const loginView = tokensView.extend({ user: userView });
+export const loginView = tokensView.extend({ deviceToken: z.string(), user: userView });
 export const twoFactorEnrollmentView = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
 export const twoFactorStatusView = z.object({ twoFactorEnabled: z.boolean() });

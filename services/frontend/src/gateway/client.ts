@@ -28,6 +28,7 @@ export interface GatewayClientOptions {
 interface Answer {
   status: number;
   body: any;
+  retryAfter: string | null;
 }
 
 /**
@@ -59,7 +60,7 @@ export function createGatewayClient(options: GatewayClientOptions) {
     const text = await response.text();
     if (response.status >= 500) throw new GatewayUnavailableError(new Error(`gateway answered ${response.status}: ${text.slice(0, 200)}`));
     try {
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, retryAfter: response.headers.get('retry-after') };
     } catch {
       // Not the gateway's JSON (a proxy's error page, say): as good as no answer.
       throw new GatewayUnavailableError(new Error(`gateway answered ${response.status} with a body that is not JSON`));

@@ -28,6 +28,7 @@ export function errorPages(logger: Logger) {
       return signOut(req, res);
     }
     if (err instanceof GatewayError) {
+      if (err.statusCode === 429 && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
       return res.status(err.statusCode).render('error', { title: titleFor(err.statusCode), message: err.readable });
     }
     const status = (err as { status?: number }).status;

@@ -36,10 +36,15 @@ export function accountRoutes(deps: FrontendDeps) {
     }
   });
 
+  // Every two-factor step asks for the current password: a stolen session alone cannot change it.
   router.post('/account/2fa/enable', async (req, res) => {
-    const enrollment = await gatewayFor(deps, req).post('/auth/2fa/enable');
-    req.session.pendingTotp = { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl };
-    res.redirect('/account#two-factor');
+    try {
+      const enrollment = await gatewayFor(deps, req).post('/auth/2fa/enable', { password: passwordOf(req, 'password') });
+      req.session.pendingTotp = { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl };
+      res.redirect('/account#two-factor');
+    } catch (err) {
+      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(err) });
+    }
   });
   router.post('/account/2fa/confirm', (req, res) => twoFactor(req, res, 'confirm', true, 'Two-factor authentication is on.'));
   router.post('/account/2fa/disable', (req, res) => twoFactor(req, res, 'disable', false, 'Two-factor authentication is off.'));
@@ -57,7 +62,7 @@ export function accountRoutes(deps: FrontendDeps) {
 
   async function twoFactor(req: Request, res: Response, step: 'confirm' | 'disable', enabled: boolean, done: string) {
     try {
-      await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { totp: field(req.body, 'totp') });
+      await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { password: passwordOf(req, 'password'), totp: field(req.body, 'totp') });
       authOf(req).user.twoFactorEnabled = enabled;
       delete req.session.pendingTotp;
       flash(req, 'ok', done);

@@ -1,5 +1,7 @@
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
+import { GatewayError } from '../gateway/errors.ts';
+import { deviceTokenOf, rememberDevice } from '../http/device-cookie.ts';
 import { rememberMeMs } from '../session/middleware.ts';
 import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession } from './support.ts';
 
@@ -10,6 +12,7 @@ interface LoginAnswer {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
+  deviceToken: string;
   user: { id: number; username: string; email: string; role: 'user' | 'moderator' | 'admin'; twoFactorEnabled: boolean };
 }
 
@@ -21,15 +24,19 @@ export function authRoutes(deps: FrontendDeps) {
   router.post('/register', async (req, res) => {
     const values = { email: field(req.body, 'email'), username: field(req.body, 'username') };
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    const api = gatewayFor(deps, req);
     try {
-      await api.post('/auth/register', { ...values, password }, { anonymous: true });
-      const answer = await api.post<LoginAnswer>('/auth/login', { identifier: values.username, password }, { anonymous: true });
-      await startSession(req, answer, false);
+      await gatewayFor(deps, req).post('/auth/register', { ...values, password }, { anonymous: true });
+    } catch (err) {
+      return res.status(statusFor(res, err, 400)).render('register', { values, error: refusal(err) });
+    }
+    try {
+      const answer = await logIn(req, res, { identifier: values.username, password, rememberMe: false });
       flash(req, 'ok', `Welcome to Pupero, ${answer.user.username}.`);
       res.redirect('/');
     } catch (err) {
-      res.status(400).render('register', { values, error: refusal(err) });
+      // The account exists; only the login was refused (this address is throttled, say): say so on the login page.
+      const error = `Your account is created. ${refusal(err)}`;
+      res.status(statusFor(res, err, 401)).render('login', { values: { identifier: values.username }, next: '/', error, step: 'password' });
     }
   });
 
@@ -40,14 +47,16 @@ export function authRoutes(deps: FrontendDeps) {
     const rememberMe = req.body?.rememberMe === 'on';
     const next = safeNext(req.body?.next);
     try {
-      await logIn(req, { identifier, password, rememberMe });
+      await logIn(req, res, { identifier, password, rememberMe });
       res.redirect(next);
     } catch (err) {
       if (refusedWith(err, 'TOTP_REQUIRED')) {
         req.session.pendingLogin = { identifier, sealedPassword: deps.sealer.seal(password), rememberMe, until: Date.now() + TOTP_STEP_MS };
         return res.render('login', { values: { identifier }, next, error: null, step: 'totp' });
       }
-      res.status(401).render('login', { values: { identifier, rememberMe }, next, error: refusal(err), step: 'password' });
+      res
+        .status(statusFor(res, err, 401))
+        .render('login', { values: { identifier, rememberMe }, next, error: refusal(err), step: 'password' });
     }
   });
 
@@ -60,10 +69,12 @@ export function authRoutes(deps: FrontendDeps) {
       return res.status(401).render('login', { values: {}, next, error: 'That took too long: please log in again.', step: 'password' });
     }
     try {
-      await logIn(req, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, totp: field(req.body, 'totp') });
+      await logIn(req, res, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, totp: field(req.body, 'totp') });
       res.redirect(next);
     } catch (err) {
-      res.status(401).render('login', { values: { identifier: pending.identifier }, next, error: refusal(err), step: 'totp' });
+      res
+        .status(statusFor(res, err, 401))
+        .render('login', { values: { identifier: pending.identifier }, next, error: refusal(err), step: 'totp' });
     }
   });
 
@@ -79,11 +90,18 @@ export function authRoutes(deps: FrontendDeps) {
     res.redirect('/');
   });
 
-  async function logIn(req: Request, credentials: { identifier: string; password: string; rememberMe: boolean; totp?: string }) {
+  /** Sends the device cookie along (a browser that logged in before is not held up by strangers' failures) and renews it. */
+  async function logIn(
+    req: Request,
+    res: Response,
+    credentials: { identifier: string; password: string; rememberMe: boolean; totp?: string },
+  ) {
+    const deviceToken = deviceTokenOf(req);
     const body = {
       identifier: credentials.identifier,
       password: credentials.password,
       ...(credentials.totp ? { totp: credentials.totp } : {}),
+      ...(deviceToken ? { deviceToken } : {}),
     };
     const answer = await gatewayFor(deps, req).post<LoginAnswer>(
       '/auth/login',
@@ -91,6 +109,8 @@ export function authRoutes(deps: FrontendDeps) {
       { anonymous: true },
     );
     await startSession(req, answer, credentials.rememberMe);
+    rememberDevice(deps.config, res, answer.deviceToken);
+    return answer;
   }
 
   /** A new session id at every login (no fixation), holding the tokens; the cookie persists only with "remember me". */
@@ -108,4 +128,11 @@ export function authRoutes(deps: FrontendDeps) {
   }
 
   return router;
+}
+
+/** A throttled login answers 429 with the same Retry-After; any other refusal keeps the form's status. */
+function statusFor(res: Response, err: unknown, otherwise: number): number {
+  if (!(err instanceof GatewayError) || err.statusCode !== 429) return otherwise;
+  if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
+  return 429;
 }

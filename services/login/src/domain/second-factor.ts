@@ -1,12 +1,13 @@
 import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
-import { assertLoginAllowed } from './throttle.ts';
+import { assertSignedInAllowed } from './throttle.ts';
 import { consumeTotp } from './totp.ts';
 
 /**
- * Every place that asks for a TOTP code (login, confirm, disable, account deletion) goes through
- * here: throttled like passwords, and a wrong code counts as a failed attempt.
+ * Every code asked of a signed-in user (2FA confirm and disable, account deletion, withdrawals,
+ * releases) goes through here: its own throttle, fed only by this user's wrong answers in such
+ * checks, so strangers failing logins never hold up the owner's withdrawals or releases.
  */
 export async function proveSecondFactor(
   deps: LoginDeps,
@@ -15,12 +16,13 @@ export async function proveSecondFactor(
   code: string | undefined,
   ip: string,
 ) {
-  await assertLoginAllowed(deps, ip, user.id);
+  if (!code) throw new AppError('TOTP_REQUIRED', 'A two-factor code is required');
+  await assertSignedInAllowed(deps, user.id);
   try {
     await consumeTotp(deps, user, secret, code);
   } catch (error) {
     if (error instanceof AppError && error.code === 'TOTP_INVALID') {
-      await audit(deps, 'LOGIN_FAILED', { userId: user.id, ip, details: { reason: 'totp' } });
+      await audit(deps, 'SECOND_FACTOR_FAILED', { userId: user.id, ip });
     }
     throw error;
   }

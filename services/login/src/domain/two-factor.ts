@@ -3,23 +3,34 @@ import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { proveSecondFactor } from './second-factor.ts';
 import { newTotpSecret, totpEnrollment } from './totp.ts';
-import { findUser } from './users.ts';
+import { assertPassword, findUser } from './users.ts';
+
+/**
+ * Every step needs the current password: a stolen access token alone must not be able to turn
+ * two-factor on (locking the owner out) or off.
+ */
+export interface TwoFactorChange {
+  password: string;
+  totp: string;
+}
 
 /** Step one: a new secret, kept pending until a code from it is confirmed. */
-export async function startTwoFactor(deps: LoginDeps, userId: number, ip: string) {
+export async function startTwoFactor(deps: LoginDeps, userId: number, password: string, ip: string) {
   const user = await findUser(deps, userId);
   if (user.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on');
+  await assertPassword(deps, user, password, ip);
   const secret = newTotpSecret();
   await deps.prisma.user.update({ where: { id: userId }, data: { totpPendingSecret: secret } });
   await audit(deps, 'TOTP_ENABLE_STARTED', { userId, ip });
   return totpEnrollment(deps.config.TOTP_ISSUER, user.email, secret);
 }
 
-export async function confirmTwoFactor(deps: LoginDeps, userId: number, code: string, ip: string): Promise<void> {
+export async function confirmTwoFactor(deps: LoginDeps, userId: number, change: TwoFactorChange, ip: string): Promise<void> {
   const user = await findUser(deps, userId);
   if (user.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on');
   if (!user.totpPendingSecret) throw new AppError('CONFLICT', 'Start with POST /2fa/enable');
-  await proveSecondFactor(deps, user, user.totpPendingSecret, code, ip);
+  await assertPassword(deps, user, change.password, ip);
+  await proveSecondFactor(deps, user, user.totpPendingSecret, change.totp, ip);
   const moved = await deps.prisma.user.updateMany({
     where: { id: userId, totpEnabled: false, totpPendingSecret: user.totpPendingSecret },
     data: { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabled: true },
@@ -28,10 +39,11 @@ export async function confirmTwoFactor(deps: LoginDeps, userId: number, code: st
   await audit(deps, 'TOTP_ENABLED', { userId, ip });
 }
 
-export async function disableTwoFactor(deps: LoginDeps, userId: number, code: string, ip: string): Promise<void> {
+export async function disableTwoFactor(deps: LoginDeps, userId: number, change: TwoFactorChange, ip: string): Promise<void> {
   const user = await findUser(deps, userId);
   if (!user.totpEnabled || !user.totpSecret) throw new AppError('CONFLICT', 'Two-factor authentication is off');
-  await proveSecondFactor(deps, user, user.totpSecret, code, ip);
+  await assertPassword(deps, user, change.password, ip);
+  await proveSecondFactor(deps, user, user.totpSecret, change.totp, ip);
   await deps.prisma.user.update({
     where: { id: userId },
     data: { totpEnabled: false, totpSecret: null, totpPendingSecret: null, totpLastStep: null },

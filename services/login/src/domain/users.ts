@@ -5,7 +5,7 @@ import { audit } from './audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { proveSecondFactor } from './second-factor.ts';
 import { revokeAllSessions } from './sessions.ts';
-import { assertLoginAllowed } from './throttle.ts';
+import { assertSignedInAllowed } from './throttle.ts';
 
 interface UserRow {
   id: number;
@@ -98,11 +98,14 @@ async function settleElsewhere(deps: LoginDeps, userId: number) {
   await deps.offers('POST', `/internal/users/${userId}/close`);
 }
 
-/** Guessing the current password is throttled like logins, and a wrong one counts as a failed login. */
-async function assertPassword(deps: LoginDeps, user: { id: number; passwordHash: string }, password: string, ip: string) {
-  await assertLoginAllowed(deps, ip, user.id);
+/**
+ * The current password, asked of a signed-in user before a change: guessing it is throttled with
+ * the user's other signed-in checks (not with logins), and a wrong one counts there.
+ */
+export async function assertPassword(deps: LoginDeps, user: { id: number; passwordHash: string }, password: string, ip: string) {
+  await assertSignedInAllowed(deps, user.id);
   if (await verifyPassword(user.passwordHash, password)) return;
-  await audit(deps, 'LOGIN_FAILED', { userId: user.id, ip, details: { reason: 'current-password' } });
+  await audit(deps, 'SESSION_PASSWORD_FAILED', { userId: user.id, ip });
   throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
 }
 

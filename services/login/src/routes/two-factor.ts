@@ -1,4 +1,4 @@
-import { totpBody, twoFactorEnrollmentView, twoFactorStatusView } from '@pupero/shared/contracts';
+import { twoFactorChangeBody, twoFactorEnableBody, twoFactorEnrollmentView, twoFactorStatusView } from '@pupero/shared/contracts';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import type { LoginDeps } from '../deps.ts';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactor } from '../domain/two-factor.ts';
@@ -6,24 +6,28 @@ import { confirmTwoFactor, disableTwoFactor, startTwoFactor } from '../domain/tw
 export function twoFactorRoutes(app: Server, deps: LoginDeps) {
   const authenticate = requireUser(deps.tokens);
 
-  app.post('/2fa/enable', { preHandler: authenticate, schema: { response: { 200: twoFactorEnrollmentView } } }, async (request) => {
-    return startTwoFactor(deps, identityOf(request).userId, request.ip);
-  });
+  app.post(
+    '/2fa/enable',
+    { preHandler: authenticate, schema: { body: twoFactorEnableBody, response: { 200: twoFactorEnrollmentView } } },
+    async (request) => {
+      return startTwoFactor(deps, identityOf(request).userId, request.body.password, request.ip);
+    },
+  );
 
   app.post(
     '/2fa/confirm',
-    { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } },
+    { preHandler: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
-      await confirmTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
+      await confirmTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
       return { twoFactorEnabled: true };
     },
   );
 
   app.post(
     '/2fa/disable',
-    { preHandler: authenticate, schema: { body: totpBody, response: { 200: twoFactorStatusView } } },
+    { preHandler: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
-      await disableTwoFactor(deps, identityOf(request).userId, request.body.totp, request.ip);
+      await disableTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
       return { twoFactorEnabled: false };
     },
   );
