@@ -179,15 +179,29 @@ describe('the local stack after kill -9', () => {
 
   it('answers 503 naming the cause while the wallet is ahead of the daemon', async () => {
     Object.assign(user, await stack.signUp('ku'));
-    // A deposit on its way (3 of 10 confirmations).
+    // A deposit on its way (a few of its 10 confirmations).
     early = await deposit(user.token, '1.25');
     await generateBlocks(daemonUrl(), 3, OUTSIDE);
+    let seen: unknown;
     await eventually(
-      async () => (await depositsOf(user.token)).find((d) => d.txHash === early && d.confirmations === 3),
+      async () => {
+        const items = await depositsOf(user.token);
+        seen = items;
+        return items.find((d) => d.txHash === early && d.confirmations >= 1);
+      },
+      60,
+      'the deposit to be seen on chain',
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the deposits: ${JSON.stringify(seen)}; /healthz: ${JSON.stringify(await health().catch(String))}`);
+    });
+    walletHeight = await eventually(
+      async () => {
+        const { body } = await health();
+        return body.walletHeight !== null && body.walletHeight === body.daemonHeight ? body.walletHeight : undefined;
+      },
       30,
-      'the deposit',
+      'the wallet to be in step',
     );
-    walletHeight = (await health()).body.walletHeight ?? 0;
     // The wallet file as of now (wallet-rpc stores it only when asked or stopped), then the daemon loses its top block.
     const stored = await postWithDigest(
       new URL('/json_rpc', `http://127.0.0.1:${ports.platform}`),

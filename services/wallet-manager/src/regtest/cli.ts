@@ -36,8 +36,10 @@ async function stopChain(code: number, why?: string) {
   say('chain stopped');
   process.exit(code);
 }
-process.once('SIGINT', () => void stopChain(0));
-process.once('SIGTERM', () => void stopChain(0));
+// `on`, not `once`: the parent-death SIGTERM can come more than once (the kernel sends it again as
+// each thread of the dead parent exits), and a second default SIGTERM would cut the stop short.
+process.on('SIGINT', () => void stopChain(0));
+process.on('SIGTERM', () => void stopChain(0));
 
 function stopWhenExits(name: string, child: ChildProcess) {
   child.once('exit', (code, signal) => {
