@@ -528,7 +528,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     const expectedChecks: Record<keyof typeof serviceImages, Record<string, string>> = {
       login: { database: 'ok' },
       transactions: { database: 'ok', rabbitmq: 'ok' },
-      'wallet-manager': { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' },
+      'wallet-manager': { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok', chain: 'ok' },
       offers: { database: 'ok' },
       gateway: { login: 'ok', transactions: 'ok', offers: 'ok', 'wallet-manager': 'ok' },
       frontend: { gateway: 'ok', database: 'ok' },
