@@ -40,6 +40,9 @@ export const configSchema = z.object({
   MIN_SWEEP_XMR: envXmr.default(100_000_000n),
   WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
   TRANSACTIONS_SERVICE_URL: envUrl,
+  /** /healthz: a wallet (or daemon) this many blocks behind whose height stands still for HEALTH_STALL_SECONDS cannot see new blocks. */
+  HEALTH_LAG_BLOCKS: envInt(1, 100_000).default(10),
+  HEALTH_STALL_SECONDS: envInt(1, 86_400).default(300),
   ...accessTokenVariables,
   ...serviceKeyVariables,
   /** Regtest only: mine a block to the platform wallet this often, so deposits confirm locally. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signAccessToken } from '@pupero/shared/jwt';
 import { testKeys } from '@pupero/shared/testing';
-import { type Chain, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
 import { buildApp } from './app.ts';
 
 describe('wallet manager health', () => {
@@ -54,12 +54,42 @@ describe('wallet manager health', () => {
     await app.close();
   });
 
+  it('answers 503 naming the cause while the wallet is ahead of the daemon, and 200 once it follows the chain again', async () => {
+    const app = buildApp(stack.wallet, { logger: false });
+    await stack.wallet.wallet.sync();
+    const height = await stack.wallet.wallet.getHeight();
+    // The daemon loses its top 3 blocks, as after an unclean stop; the wallet still holds them.
+    await chain.popBlocks(3);
+    const ahead = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(ahead.statusCode, 503);
+    const body = ahead.json();
+    assert.equal(body.status, 'degraded');
+    assert.match(body.checks.chain, new RegExp(`^wallet height ${height} is ahead of the daemon's ${height - 3}: the daemon lost blocks`));
+    assert.equal(body.reason, body.checks.chain);
+    assert.deepEqual([body.walletHeight, body.daemonHeight], [height, height - 3]);
+    assert.equal(body.checks.walletRpc, 'ok');
+
+    // New blocks on the shorter chain: a shallow reorganisation the wallet follows by itself.
+    await chain.mine(4);
+    const healed = await eventually<{ walletHeight: number; daemonHeight: number; checks: { chain: string } }>(
+      async () => {
+        const res = await app.inject({ method: 'GET', url: '/healthz' });
+        return res.statusCode === 200 && res.json().walletHeight === height + 1 ? res.json() : undefined;
+      },
+      30,
+      'the wallet to follow the chain again',
+    );
+    assert.deepEqual([healed.walletHeight, healed.daemonHeight, healed.checks.chain], [height + 1, height + 1, 'ok']);
+    await app.close();
+  });
+
   it('reports wallet-rpc with the wallet open, the daemon height and the broker; 503 when the daemon is gone', async () => {
     const app = buildApp(stack.wallet, { logger: false });
     const up = await app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(up.statusCode, 200);
     const body = up.json();
-    assert.deepEqual(body.checks, { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok' });
+    assert.deepEqual(body.checks, { walletRpc: 'ok', daemon: 'ok', rabbitmq: 'ok', database: 'ok', chain: 'ok' });
+    assert.equal(body.reason, null);
     assert.ok(body.daemonHeight >= 100, `daemon height ${body.daemonHeight}`);
     assert.ok(body.walletHeight > 0);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
@@ -70,7 +100,9 @@ describe('wallet manager health', () => {
     const down = await app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(down.statusCode, 503);
     assert.equal(down.json().checks.daemon, 'down');
+    assert.equal(down.json().checks.chain, 'unknown');
     assert.equal(down.json().daemonHeight, null);
+    assert.match(down.json().reason, /^monerod: /);
     await app.close();
   });
 });

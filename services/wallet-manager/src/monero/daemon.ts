@@ -14,9 +14,9 @@ export function daemonRpcOf(config: { MONEROD_RPC_URL: string; MONEROD_RPC_USER?
   return { url: config.MONEROD_RPC_URL, username: config.MONEROD_RPC_USER, password: config.MONEROD_RPC_PASSWORD };
 }
 
-async function daemonPost<T>(daemon: DaemonRpc, path: string, body: object, what: string): Promise<T> {
+async function daemonPost<T>(daemon: DaemonRpc, path: string, body: object, what: string, timeoutMs = 120_000): Promise<T> {
   const { url, username = '', password = '' } = typeof daemon === 'string' ? { url: daemon } : daemon;
-  const answer = await postWithDigest(new URL(path, url), JSON.stringify(body), username ? { username, password } : undefined, 120_000);
+  const answer = await postWithDigest(new URL(path, url), JSON.stringify(body), username ? { username, password } : undefined, timeoutMs);
   try {
     return JSON.parse(answer.body) as T;
   } catch {
@@ -25,12 +25,13 @@ async function daemonPost<T>(daemon: DaemonRpc, path: string, body: object, what
   }
 }
 
-export async function daemonJsonRpc<T>(daemon: DaemonRpc, method: string, params: object = {}): Promise<T> {
+export async function daemonJsonRpc<T>(daemon: DaemonRpc, method: string, params: object = {}, timeoutMs?: number): Promise<T> {
   const body = await daemonPost<{ result?: T; error?: { code: number; message: string } }>(
     daemon,
     '/json_rpc',
     { jsonrpc: '2.0', id: '0', method, params },
     method,
+    timeoutMs,
   );
   if (body.error || body.result === undefined) throw new Error(`monerod ${method}: ${body.error?.message ?? 'no result'}`);
   return body.result;
@@ -41,6 +42,17 @@ export async function daemonHeight(daemon: DaemonRpc): Promise<number> {
   const height = result.height ?? result.count;
   if (height === undefined) throw new Error('monerod get_block_count: no count');
   return height;
+}
+
+/** What /healthz needs from the daemon: its height, and the height its peers report (0 without peers). */
+export interface DaemonInfo {
+  height: number;
+  targetHeight: number;
+}
+
+export async function daemonInfo(daemon: DaemonRpc, timeoutMs = 5000): Promise<DaemonInfo> {
+  const info = await daemonJsonRpc<{ height: number; target_height?: number }>(daemon, 'get_info', {}, timeoutMs);
+  return { height: info.height, targetHeight: info.target_height ?? 0 };
 }
 
 /** Regtest only: mines `blocks` blocks paying `address`. Needs the daemon's full (unrestricted) RPC. */
@@ -56,4 +68,10 @@ export async function generateBlocks(daemon: DaemonRpc, blocks: number, address:
 export async function popBlocks(daemon: DaemonRpc, blocks: number): Promise<void> {
   const body = await daemonPost<{ status?: string }>(daemon, '/pop_blocks', { nblocks: blocks }, 'pop_blocks');
   if (body.status !== 'OK') throw new Error(`monerod pop_blocks: ${JSON.stringify(body)}`);
+}
+
+/** Asks monerod to stop (it flushes and closes its database first). Unrestricted RPC only. */
+export async function stopDaemon(daemon: DaemonRpc): Promise<void> {
+  const body = await daemonPost<{ status?: string }>(daemon, '/stop_daemon', {}, 'stop_daemon', 10_000);
+  if (body.status !== 'OK') throw new Error(`monerod stop_daemon: ${JSON.stringify(body)}`);
 }
