@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@pupero/shared/config';
 import { type JsonResponse, testKeys } from '@pupero/shared/testing';
+import { type Account, LIVE_UPSTREAMS, type MatrixStack, startMatrixStack } from '@pupero/test-stack/matrix';
 import {
   authorizationMatrix,
   type Caller,
@@ -11,7 +12,6 @@ import {
   type MatrixRow,
   type Outcome,
 } from './authorization-matrix.ts';
-import { type Account, LIVE_UPSTREAMS, type MatrixStack, startMatrixStack } from './authorization-matrix-stack.ts';
 import { configSchema } from './config.ts';
 import { type PublicRoute, upstreams } from './upstreams.ts';
 

@@ -1,115 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@pupero/shared/config';
-import { SERVICE_OPENAPI_PATH, type Server } from '@pupero/shared/http';
+import { SERVICE_OPENAPI_PATH } from '@pupero/shared/http';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { keyEnvironment } from '@pupero/shared/key-plan';
-import { freePort, jsonClient } from '@pupero/shared/testing';
+import { jsonClient } from '@pupero/shared/testing';
+import { type BareChain, listen, startBareChain, startOffersAndWallet } from '@pupero/test-stack/every-service';
+import { type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import pino from 'pino';
-import { buildApp as buildOffers } from '../../offers/src/app.ts';
-import { configSchema as offersConfigSchema } from '../../offers/src/config.ts';
-import { createDeps as createOffersDeps } from '../../offers/src/wiring.ts';
-import { type LedgerStack, type StackContext, startLedgerStack } from '../../transactions/test/helpers.ts';
-import { buildApp as buildWalletManager } from '../../wallet-manager/src/app.ts';
-import { configSchema as walletConfigSchema } from '../../wallet-manager/src/config.ts';
-import { startRegtestDaemon, startWalletRpc } from '../../wallet-manager/src/regtest/launch.ts';
-import { createDeps as createWalletDeps } from '../../wallet-manager/src/wiring.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { configSchema } from './config.ts';
 import { mergeDocuments } from './openapi/merge.ts';
 import { openApiSource } from './openapi/source.ts';
 import { type PublicRoute, upstreams } from './upstreams.ts';
-
-const RPC_LOGIN = { user: 'pupero', password: 'openapi-test-rpc' };
-
-/**
- * monerod and two wallet-rpcs (the platform's and the regtest faucet's), nothing mined: enough for
- * the wallet manager to start with every public route it has, /dev/faucet included (regtest only).
- */
-async function startBareChain() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pupero-openapi-'));
-  const login = `${RPC_LOGIN.user}:${RPC_LOGIN.password}`;
-  const [rpcPort, p2pPort, platformPort, faucetPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  // A wallet-rpc needs no daemon to start: all three start at once.
-  const daemonUrl = `http://127.0.0.1:${rpcPort}`;
-  const [daemon, platform, faucet] = await Promise.all([
-    startRegtestDaemon({ dataDir: path.join(dir, 'daemon'), rpcPort, p2pPort }),
-    startWalletRpc({ daemonUrl, rpcPort: platformPort, walletDir: path.join(dir, 'platform'), login }),
-    startWalletRpc({ daemonUrl, rpcPort: faucetPort, walletDir: path.join(dir, 'faucet'), login }),
-  ]);
-  return {
-    daemon,
-    platform,
-    faucet,
-    async stop() {
-      await Promise.all([platform.stop(), faucet.stop()]);
-      await daemon.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-type BareChain = Awaited<ReturnType<typeof startBareChain>>;
-
-async function listen(app: Server) {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-}
-
-/** Offers and the wallet manager, started beside login and transactions: every service behind the gateway. */
-async function startOffersAndWallet(context: StackContext, chain: BareChain) {
-  const [offersDeps, walletDeps] = await Promise.all([
-    createOffersDeps(
-      loadConfig(offersConfigSchema, {
-        ...keyEnvironment(context.keys, 'offers'),
-        MONERO_NETWORK: 'regtest',
-        DATABASE_URL: context.databaseUrlFor('offers'),
-        TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
-        LOGIN_SERVICE_URL: context.loginUrl,
-        LOG_LEVEL: 'silent',
-      }),
-      pino({ level: 'silent' }),
-    ),
-    createWalletDeps(
-      loadConfig(walletConfigSchema, {
-        ...keyEnvironment(context.keys, 'wallet-manager'),
-        DATABASE_URL: context.databaseUrlFor('wallet'),
-        RABBITMQ_URL: context.brokerUrls['wallet-manager'],
-        RABBITMQ_QUEUE: context.queue,
-        RABBITMQ_RESULTS_QUEUE: context.resultsQueue,
-        TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
-        WALLET_RPC_URL: chain.platform.url,
-        MONEROD_RPC_URL: chain.daemon.url,
-        MONERO_RPC_USER: RPC_LOGIN.user,
-        MONERO_RPC_PASSWORD: RPC_LOGIN.password,
-        WALLET_PASSWORD: 'platform-wallet-password',
-        MONERO_NETWORK: 'regtest',
-        REGTEST_FAUCET_WALLET_RPC_URL: chain.faucet.url,
-        LOG_LEVEL: 'silent',
-      }),
-      pino({ level: 'silent' }),
-    ),
-  ]);
-  const offers = buildOffers(offersDeps, { logger: false });
-  const wallet = buildWalletManager(walletDeps, { logger: false });
-  const offersUrl = await listen(offers);
-  const walletUrl = await listen(wallet);
-  return {
-    offers,
-    offersUrl,
-    gatewayEnv: { OFFERS_SERVICE_URL: offersUrl, WALLET_MANAGER_SERVICE_URL: walletUrl },
-    loginEnv: { OFFERS_SERVICE_URL: offersUrl },
-    async close() {
-      await Promise.all([offers.close(), wallet.close()]);
-      await Promise.all([offersDeps.close(), walletDeps.close()]);
-    },
-  };
-}
 
 /** Every public route of the gateway's table, whatever URL each service has. */
 const routeTable = upstreams({

@@ -1,17 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { buildApp, configSchema, type Resource, type TradeState } from '@pupero/gateway/testing';
+import { setRoleScript } from '@pupero/login/testing';
 import { loadConfig } from '@pupero/shared/config';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort, type JsonClient, type JsonResponse, jsonClient } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../../offers/test/helpers.ts';
-import { ADDRESS } from '../../transactions/test/helpers.ts';
-import { buildApp } from './app.ts';
-import type { Resource, TradeState } from './authorization-matrix.ts';
-import { configSchema } from './config.ts';
+import { ADDRESS } from './ledger.ts';
+import { type OffersStack, startOffersStack } from './offers.ts';
 
 export interface Account {
   id: number;
@@ -38,8 +36,6 @@ export interface MatrixStack {
  * wallet-rpc, 100 blocks) that takes ~45 s to start on this machine; its rows are asked anonymously.
  */
 export const LIVE_UPSTREAMS: ReadonlySet<string> = new Set(['login', 'transactions', 'offers']);
-
-const setRoleScript = fileURLToPath(new URL('../../login/src/scripts/set-role.ts', import.meta.url));
 
 /** The documented operator command (npm run set-role), then a new login: the token carries the role. */
 async function promote(stack: OffersStack, account: Account, role: 'moderator' | 'admin'): Promise<Account> {
