@@ -3,3 +3,8 @@
 export { buildApp } from './app.ts';
 export type { Resource, TradeState } from './authorization-matrix.ts';
 export { type Config, configSchema } from './config.ts';
+// The fuzz at full size (scripts/fuzz.ts): its stack, its requests and its runner.
+export { type Finding, playBatch, Tally } from './fuzz-run.ts';
+export { startFuzzStack } from './fuzz-stack.ts';
+export type { Snapshot } from './fuzz-store.ts';
+export { fuzzOf } from './fuzz-target.ts';
