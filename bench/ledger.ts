@@ -6,16 +6,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { declareBrokerTopology, defaultBrokerNames } from '@pupero/shared/broker-provisioning';
 import { loadConfig } from '@pupero/shared/config';
+import { mariadbConfig } from '@pupero/shared/db';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { createTestDatabase, testKeys } from '@pupero/shared/testing';
+import { buildApp, configSchema, createDeps, ledgerPoolOptions, transfer } from '@pupero/transactions/testing';
 import mariadb from 'mariadb';
 import pino from 'pino';
-import { mariadbConfig } from '../packages/shared/src/db/connection.ts';
-import { buildApp } from '../services/transactions/src/app.ts';
-import { configSchema } from '../services/transactions/src/config.ts';
-import { ledgerPoolOptions } from '../services/transactions/src/ledger/sql.ts';
-import { transfer } from '../services/transactions/src/ledger/transfer.ts';
-import { createDeps } from '../services/transactions/src/wiring.ts';
 
 const CLIENTS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

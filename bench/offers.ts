@@ -6,12 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { buildApp, configSchema, createDeps } from '@pupero/offers/testing';
 import { loadConfig } from '@pupero/shared/config';
 import { createTestDatabase, testKeys } from '@pupero/shared/testing';
 import pino from 'pino';
-import { buildApp } from '../services/offers/src/app.ts';
-import { configSchema } from '../services/offers/src/config.ts';
-import { createDeps } from '../services/offers/src/wiring.ts';
 
 const CLIENTS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

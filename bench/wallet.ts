@@ -2,7 +2,7 @@
 // the daemon's pool, and from the last needed block to the deposit being credited. Run by hand:
 // `pnpm bench:wallet`. Writes bench/results/wallet-<time>.json; figures go into docs/performance.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startChain, startWalletStack } from '../services/wallet-manager/test/chain.ts';
+import { startChain, startWalletStack } from '@pupero/test-stack/chain';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SWEEP = process.env.BENCH_SWEEP_SECONDS ?? '1';

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type OffersStack, serviceApps, startOffersStack } from '../services/offers/test/helpers.ts';
+import { type OffersStack, serviceApps, startOffersStack } from '@pupero/test-stack/offers';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');

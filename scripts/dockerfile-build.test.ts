@@ -38,8 +38,8 @@ import {
   testSecret,
   testServerUrl,
 } from '@pupero/shared/testing';
+import { startRegtestDaemon, startWalletRpc } from '@pupero/wallet-manager/testing';
 import mariadb from 'mariadb';
-import { startRegtestDaemon, startWalletRpc } from '../services/wallet-manager/src/regtest/launch.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BASE_IMAGE = 'node:24-bookworm-slim';

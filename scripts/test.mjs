@@ -36,6 +36,9 @@ step('dropping test databases left by interrupted runs', 'pnpm', ['exec', 'tsx',
 step('lint and format check (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
 step('typecheck (tsc, every package)', 'pnpm', ['-r', '--workspace-concurrency=2', '--reporter=silent', 'run', 'typecheck']);
 step('typecheck (tsc, scripts and benchmarks)', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']);
+// The import rules of docs/architecture.md: no service imports another, nothing in production reaches the test stack.
+const cruised = ['services', 'packages', 'scripts', 'bench'];
+step('import rules (dependency-cruiser)', 'pnpm', ['exec', 'depcruise', '--config', '.dependency-cruiser.cjs', ...cruised]);
 const files = ['packages', 'services', 'scripts'].flatMap((dir) => testFiles(path.join(root, dir))).sort();
 say(`running ${files.length} test files`);
 step('tests (node --test)', 'node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { startStack, type TestStack } from '../../gateway/test/helpers.ts';
 import {
   type Browser,
   inlineScripts,
@@ -13,7 +12,8 @@ import {
   screenshot,
   startFrontend,
   type TestFrontend,
-} from '../test/helpers.ts';
+} from '@pupero/test-stack/frontend';
+import { startStack, type TestStack } from '@pupero/test-stack/gateway';
 
 /**
  * Accounts in a real browser: Chromium → the real frontend → the real gateway → the real login

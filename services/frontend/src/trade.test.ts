@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type OffersStack, startOffersStack } from '../../offers/test/helpers.ts';
-import { ADDRESS } from '../../transactions/test/helpers.ts';
 import {
   type Browser,
   launchBrowser,
@@ -12,7 +10,9 @@ import {
   screenshot,
   startFrontend,
   type TestFrontend,
-} from '../test/helpers.ts';
+} from '@pupero/test-stack/frontend';
+import { ADDRESS } from '@pupero/test-stack/ledger';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 /**
  * A whole trade in two real browsers: Chromium → the real frontend → the real gateway → the real

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { newAccount, startStack, type TestStack } from '../test/helpers.ts';
+import { newAccount, startStack, type TestStack } from '@pupero/test-stack/gateway';
 
 /** Accounts end to end through the gateway: the public contract of the Foundation issue. */
 describe('accounts through the gateway', () => {

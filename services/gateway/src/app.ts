@@ -7,6 +7,7 @@ import { registerMetrics } from '@pupero/shared/metrics';
 import { clientAddressResolver } from './client-address.ts';
 import type { Config } from './config.ts';
 import { gatewayHealthRoute } from './routes/health.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { proxyRoutes } from './routes/proxy.ts';
 import { isCredentialRequest, upstreams } from './upstreams.ts';
 
@@ -18,6 +19,8 @@ export interface GatewayDeps {
 /** Internal endpoints of every service live under /internal/; the gateway never routes them. */
 const internalPath = /(^|\/)internal(\/|$)/i;
 const BODY_LIMIT_BYTES = 256 * 1024;
+/** Services' route tables change only with a deploy: their documents are asked again after a minute. */
+const OPENAPI_MAX_AGE_MS = 60_000;
 
 /**
  * The proxy streams bodies through untouched, so Fastify's bodyLimit never sees them: the size is
@@ -71,6 +74,7 @@ export async function buildApp(deps: GatewayDeps, options: { logger?: boolean } 
   const list = upstreams(config);
   gatewayHealthRoute(app, list);
   registerMetrics(app, 'gateway');
+  openApiRoutes(app, list, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxAgeMs: OPENAPI_MAX_AGE_MS });
   await proxyRoutes(app, list, { tokens: deps.tokens, timeoutMs: config.UPSTREAM_TIMEOUT_MS, clientAddress });
   return app;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { newAccount, startStack, type TestStack } from '../test/helpers.ts';
+import { newAccount, startStack, type TestStack } from '@pupero/test-stack/gateway';
 
 /**
  * Every login route, through the gateway, gets input no client should send: never a 5xx, always

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { loadConfig } from '@pupero/shared/config';
 import { signAccessToken, tokenSettingsFrom } from '@pupero/shared/jwt';
 import { jsonClient, testKeys } from '@pupero/shared/testing';
-import { newAccount, startStack } from '../test/helpers.ts';
+import { newAccount, startStack } from '@pupero/test-stack/gateway';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
 

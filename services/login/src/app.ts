@@ -1,4 +1,4 @@
-import { createServer, healthRoute, type Server } from '@pupero/shared/http';
+import { createServer, healthRoute, type Server, serviceOpenApi } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import { registerMetrics } from '@pupero/shared/metrics';
 import type { LoginDeps } from './deps.ts';
@@ -13,6 +13,7 @@ export function buildApp(deps: LoginDeps, options: { logger?: boolean } = {}): S
     logger: options.logger === false ? false : loggerOptions('login', deps.config.LOG_LEVEL),
     trustProxy: deps.config.TRUST_PROXY,
   });
+  serviceOpenApi(app, 'login');
   authRoutes(app, deps);
   meRoutes(app, deps);
   twoFactorRoutes(app, deps);

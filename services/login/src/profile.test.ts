@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { startLogin, type TestLogin } from '../test/helpers.ts';
+import { startLogin, type TestLogin } from '@pupero/test-stack/login';
 
 let seconds = Math.floor(Date.now() / 1000);
 /** Moves the service's clock a whole TOTP step on, so each test can use fresh codes. */

@@ -5,7 +5,7 @@ import { verifyAccessToken } from '@pupero/shared/jwt';
 import { signingKeyFrom } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { startLogin, type TestLogin } from '../test/helpers.ts';
+import { startLogin, type TestLogin } from '@pupero/test-stack/login';
 
 /**
  * Login throttling an attacker cannot turn against the owner, over the real login service and a

@@ -4,7 +4,7 @@ import { serviceClient } from '@pupero/shared/http';
 import type { ServiceName } from '@pupero/shared/key-plan';
 import { signingKeyFrom } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 /**
  * Login deletes an account only after asking the services that own its money (transactions) and

@@ -1,4 +1,4 @@
-import { createServer, healthRoute, type Server } from '@pupero/shared/http';
+import { createServer, healthRoute, type Server, serviceOpenApi } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import type { OffersDeps } from './deps.ts';
@@ -17,6 +17,7 @@ export function buildApp(deps: OffersDeps, options: { logger?: boolean } = {}): 
     logger: options.logger === false ? false : loggerOptions('offers', deps.config.LOG_LEVEL),
     trustProxy: deps.config.TRUST_PROXY,
   });
+  serviceOpenApi(app, 'offers');
   offerRoutes(app, deps);
   priceRoutes(app, deps);
   tradeRoutes(app, deps);

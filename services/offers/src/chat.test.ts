@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 let now = Date.parse('2026-12-03T12:00:00Z');
 

@@ -6,9 +6,9 @@ import type { ServiceName } from '@pupero/shared/key-plan';
 import type { SigningKey } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { jsonClient, testKeys, testSecret } from '@pupero/shared/testing';
-import { setRole } from '../../login/src/domain/roles.ts';
-import { ADDRESS } from '../../transactions/test/helpers.ts';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { ADDRESS } from '@pupero/test-stack/ledger';
+import { setRole } from '@pupero/test-stack/login';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 const OFFER = {
   side: 'SELL',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type OffersStack, serviceApps, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, serviceApps, startOffersStack } from '@pupero/test-stack/offers';
 
 /** Each service's /metrics (the wallet manager's is checked in its health test, beside a chain). */
 describe('/metrics of login, gateway, transactions and offers', () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { formatFiat } from '@pupero/shared/fiat';
 import { type JsonClient, type JsonResponse, jsonClient } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 /** Market prices per currency from three real feeds on 127.0.0.1 (the median is the middle one). */
 const FEEDS: Record<string, [number, string, number]> = { eur: [150, '160', 155.5], gbp: [139, '141', 140], chf: [90, '110', 100] };

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type JsonClient, jsonClient } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 /** What a feed answers for a currency: a JSON body, a status, raw text, or nothing for a while. */
 type Answer = { status?: number; json?: unknown; raw?: string; delayMs?: number };

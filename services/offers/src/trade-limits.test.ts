@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 type User = { id: number; token: string; username: string; password: string };

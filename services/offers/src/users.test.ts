@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type JsonClient, jsonClient } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '../test/helpers.ts';
+import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
 
 type State = 'AWAITING_PAYMENT' | 'PAYMENT_SENT' | 'COMPLETED' | 'CANCELLED' | 'DISPUTED' | 'RESOLVED';
 

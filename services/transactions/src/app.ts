@@ -1,4 +1,4 @@
-import { createServer, healthRoute, type Server } from '@pupero/shared/http';
+import { createServer, healthRoute, type Server, serviceOpenApi } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import type { TransactionsDeps } from './deps.ts';
@@ -14,6 +14,7 @@ export function buildApp(deps: TransactionsDeps, options: { logger?: boolean } =
     logger: options.logger === false ? false : loggerOptions('transactions', deps.config.LOG_LEVEL),
     trustProxy: deps.config.TRUST_PROXY,
   });
+  serviceOpenApi(app, 'transactions');
   accountRoutes(app, deps);
   withdrawalRoutes(app, deps);
   adminRoutes(app, deps);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { ADDRESS, type LedgerStack, startLedgerStack } from '../test/helpers.ts';
-import { drainQueue, waitFor } from '../test/queues.ts';
+import { ADDRESS, type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
+import { drainQueue, waitFor } from '@pupero/test-stack/queues';
 
 const run = promisify(execFile);
 const rabbitmqctl = (command: 'stop_app' | 'start_app') => run('rabbitmqctl', [command], { timeout: 60_000 });

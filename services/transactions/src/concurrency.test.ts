@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr, parseXmr } from '@pupero/shared/money';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type LedgerStack, startLedgerStack } from '../test/helpers.ts';
+import { type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
 import { transfer, transferView } from './ledger/transfer.ts';
 
 const ACCOUNTS = 24;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type LedgerStack, startLedgerStack } from '../test/helpers.ts';
+import { type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
 
 describe('ledger: internal API of the transactions service', () => {
   let stack: LedgerStack;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testKeys } from '@pupero/shared/testing';
-import { ADDRESS, type LedgerStack, startLedgerStack } from '../test/helpers.ts';
-import { publishTo, type Signature, waitFor } from '../test/queues.ts';
+import { ADDRESS, type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
+import { publishTo, type Signature, waitFor } from '@pupero/test-stack/queues';
 
 const OTHER_ADDRESS = '48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD';
 

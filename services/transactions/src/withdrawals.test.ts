@@ -4,8 +4,8 @@ import { withdrawalRequested } from '@pupero/shared/contracts';
 import { peerKeysFrom } from '@pupero/shared/keys';
 import { verifyMessage } from '@pupero/shared/signed-message';
 import { oathtoolCode, testKeys } from '@pupero/shared/testing';
-import { ADDRESS, BAD_ADDRESS, type LedgerStack, startLedgerStack } from '../test/helpers.ts';
-import { drainQueue, publishTo, waitFor } from '../test/queues.ts';
+import { ADDRESS, BAD_ADDRESS, type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
+import { drainQueue, publishTo, waitFor } from '@pupero/test-stack/queues';
 
 describe('withdrawals through the gateway', () => {
   let stack: LedgerStack;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from '@pupero/shared/http';
+import { createServer, type Server, serviceOpenApi } from '@pupero/shared/http';
 import { loggerOptions } from '@pupero/shared/logger';
 import { countsByKey, registerMetrics } from '@pupero/shared/metrics';
 import { z } from 'zod';
@@ -32,6 +32,7 @@ export function buildApp(deps: WalletDeps, options: { logger?: boolean; now?: ()
     logger: options.logger === false ? false : loggerOptions('wallet-manager', deps.config.LOG_LEVEL),
     trustProxy: deps.config.TRUST_PROXY,
   });
+  serviceOpenApi(app, 'wallet-manager');
   walletRoutes(app, deps);
   adminRoutes(app, deps);
   regtestRoutes(app, deps);

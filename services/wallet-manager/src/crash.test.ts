@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort } from '@pupero/shared/testing';
-import { type LedgerStack, type StackContext, startLedgerStack } from '../../transactions/test/helpers.ts';
-import { type Chain, eventually, RPC_PASSWORD, RPC_USER, startChain, walletEnv } from '../test/chain.ts';
+import { type Chain, eventually, RPC_PASSWORD, RPC_USER, startChain, walletEnv } from '@pupero/test-stack/chain';
+import { type LedgerStack, type StackContext, startLedgerStack } from '@pupero/test-stack/ledger';
 import { openPlatformWallet } from './monero/wallet.ts';
 
 const server = fileURLToPath(new URL('./server.ts', import.meta.url));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '@pupero/test-stack/chain';
 
 const XMR = 1_000_000_000_000n;
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ServiceName } from '@pupero/shared/key-plan';
 import { testKeys } from '@pupero/shared/testing';
-import { publishTo, type Signature } from '../../transactions/test/queues.ts';
-import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '@pupero/test-stack/chain';
+import { publishTo, type Signature } from '@pupero/test-stack/queues';
 import { buildApp } from './app.ts';
 
 /**

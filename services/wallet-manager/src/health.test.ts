@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signAccessToken } from '@pupero/shared/jwt';
 import { testKeys } from '@pupero/shared/testing';
-import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '@pupero/test-stack/chain';
 import { buildApp } from './app.ts';
 
 describe('wallet manager health', () => {

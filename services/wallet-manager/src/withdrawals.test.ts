@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formatXmr } from '@pupero/shared/money';
-import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '../test/chain.ts';
+import { type Chain, eventually, startChain, startWalletStack, type WalletStack } from '@pupero/test-stack/chain';
 
 describe('withdrawals on a real regtest chain', () => {
   let chain: Chain;

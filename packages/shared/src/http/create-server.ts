@@ -2,6 +2,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
 import { errorHandler, notFoundHandler, toErrorBody } from './error-handler.ts';
+import { answerUnknownExpectation, answerUnparsable } from './protocol-errors.ts';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
 
 export interface ServerOptions {
@@ -23,7 +24,9 @@ export function createServer(options: ServerOptions) {
       const body = toErrorBody(error);
       reply.status(body.statusCode).send(body);
     },
+    clientErrorHandler: answerUnparsable,
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.on('checkExpectation', answerUnknownExpectation);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

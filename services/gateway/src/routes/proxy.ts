@@ -46,6 +46,9 @@ export async function proxyRoutes(app: Server, upstreamList: Upstream[], options
           rewriteRequestHeaders: (request, headers) => {
             const forwarded: Record<string, string | string[] | undefined> = { ...headers };
             for (const name of hopHeaders) delete forwarded[name];
+            // No body goes upstream with a GET or HEAD: its client's Content-Length would make the
+            // service wait for bytes that the next request on the pooled connection then supplies.
+            if (request.method === 'GET' || request.method === 'HEAD') delete forwarded['content-length'];
             forwarded[REQUEST_ID_HEADER] = String(request.id);
             forwarded['x-forwarded-for'] = clientAddress(request);
             return forwarded;

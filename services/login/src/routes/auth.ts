@@ -1,5 +1,6 @@
 import { loginBody, loginView, refreshBody, registerBody, tokensView, userView } from '@pupero/shared/contracts';
 import type { Server } from '@pupero/shared/http';
+import { z } from 'zod';
 import type { LoginDeps } from '../deps.ts';
 import { logIn } from '../domain/login.ts';
 import { endSession, rotateRefreshToken } from '../domain/sessions.ts';
@@ -18,7 +19,7 @@ export function authRoutes(app: Server, deps: LoginDeps) {
     return rotateRefreshToken(deps, request.body.refreshToken, request.ip);
   });
 
-  app.post('/logout', { schema: { body: refreshBody } }, async (request, reply) => {
+  app.post('/logout', { schema: { body: refreshBody, response: { 204: z.undefined() } } }, async (request, reply) => {
     await endSession(deps, request.body.refreshToken);
     return reply.status(204).send();
   });

@@ -1,5 +1,6 @@
 import { deleteMeBody, updateMeBody, userView } from '@pupero/shared/contracts';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
+import { z } from 'zod';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from '../domain/audit.ts';
 import { revokeAllSessions } from '../domain/sessions.ts';
@@ -16,13 +17,17 @@ export function meRoutes(app: Server, deps: LoginDeps) {
     return updateProfile(deps, identityOf(request).userId, request.body, request.ip);
   });
 
-  app.delete('/me', { preHandler: authenticate, schema: { body: deleteMeBody } }, async (request, reply) => {
-    await deleteAccount(deps, identityOf(request).userId, request.body, request.ip);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/me',
+    { preHandler: authenticate, schema: { body: deleteMeBody, response: { 204: z.undefined() } } },
+    async (request, reply) => {
+      await deleteAccount(deps, identityOf(request).userId, request.body, request.ip);
+      return reply.status(204).send();
+    },
+  );
 
   // "Log out everywhere": every refresh token ends, and every access token within a second.
-  app.post('/me/logout-all', { preHandler: authenticate }, async (request, reply) => {
+  app.post('/me/logout-all', { preHandler: authenticate, schema: { response: { 204: z.undefined() } } }, async (request, reply) => {
     const { userId } = identityOf(request);
     await revokeAllSessions(deps, userId);
     await audit(deps, 'LOGGED_OUT_EVERYWHERE', { userId, ip: request.ip });

@@ -4,7 +4,7 @@ import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { PoolConnection } from 'mariadb';
 import type { TransactionsDeps } from '../deps.ts';
-import { ensureAccounts, userAccount } from '../ledger/accounts.ts';
+import { assertDebitable, userAccount } from '../ledger/accounts.ts';
 import { applyTransfer } from '../ledger/transfer.ts';
 
 export interface WithdrawalRow {
@@ -82,7 +82,7 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
   const { WITHDRAWAL_FEE_XMR: fee, RABBITMQ_QUEUE: queue } = deps.config;
   await assertWithdrawable(deps, input);
   const account = userAccount(input.userId);
-  await ensureAccounts(deps.pool, [account]);
+  await assertDebitable(deps.pool, account);
   try {
     return await inTransaction(deps.pool, async (conn) => {
       const existing = await findWithdrawal(conn, input.userId, input.key);

@@ -36,6 +36,17 @@ export async function ensureAccounts(pool: Pool, codes: readonly string[]): Prom
   }
 }
 
+/**
+ * The side money leaves: a user account never made has nothing to give, so the movement is refused
+ * here, as the balance check would refuse it, without making an empty account for a refused request.
+ */
+export async function assertDebitable(pool: Pool, code: string): Promise<void> {
+  const known = knownAccounts.get(pool);
+  if (userIdOf(code) === undefined || known?.has(code)) return;
+  const [row] = await pool.query('SELECT 1 AS found FROM accounts WHERE code = ?', [code]);
+  if (!row) throw new AppError('INSUFFICIENT_FUNDS', 'Not enough available funds');
+}
+
 /** Locks the accounts in id order (the one order every transaction uses, so none deadlocks on them). */
 export async function lockAccounts(conn: PoolConnection, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
   const rows: LockedAccount[] = await conn.query(

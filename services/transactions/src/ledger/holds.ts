@@ -2,7 +2,7 @@ import { answerAfterRace, inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { Pool, PoolConnection } from 'mariadb';
-import { assertCovers, ensureAccounts, lockAccounts } from './accounts.ts';
+import { assertCovers, assertDebitable, ensureAccounts, lockAccounts } from './accounts.ts';
 
 /**
  * Escrow as a two-phase transfer: a hold raises `held` on an account (its owner can no longer
@@ -85,7 +85,8 @@ export async function placeHold(pool: Pool, input: HoldInput): Promise<HoldRecor
   if (!input.account.startsWith('USER:') || !input.counterparty.startsWith('USER:') || input.account === input.counterparty) {
     throw new AppError('UNPROCESSABLE', 'A hold is placed on one user account for another');
   }
-  await ensureAccounts(pool, [input.account, input.counterparty]);
+  await assertDebitable(pool, input.account);
+  await ensureAccounts(pool, [input.counterparty]);
   try {
     return await inTransaction(pool, async (conn) => {
       const locked = await lockAccounts(conn, [input.account, input.counterparty]);

@@ -2,7 +2,7 @@ import { answerAfterRace, inTransaction } from '@pupero/shared/db';
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { Pool, PoolConnection } from 'mariadb';
-import { assertCovers, ensureAccounts, lockAccounts } from './accounts.ts';
+import { assertCovers, assertDebitable, ensureAccounts, lockAccounts } from './accounts.ts';
 
 export interface TransferInput {
   key: string;
@@ -68,7 +68,8 @@ export async function applyTransfer(conn: PoolConnection, input: TransferInput):
 
 /** One idempotent transfer in its own transaction. */
 export async function transfer(pool: Pool, input: TransferInput): Promise<TransferRecord> {
-  await ensureAccounts(pool, [input.from, input.to]);
+  await assertDebitable(pool, input.from);
+  await ensureAccounts(pool, [input.to]);
   try {
     return await inTransaction(pool, (conn) => applyTransfer(conn, input));
   } catch (error) {

@@ -1,3 +1,4 @@
+import { AppError } from '@pupero/shared/errors';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { formatXmr, positiveXmrAmount } from '@pupero/shared/money';
 import { z } from 'zod';
@@ -5,6 +6,14 @@ import type { WalletDeps } from '../deps.ts';
 import { depositAddressFor } from '../domain/deposit-addresses.ts';
 
 const MAX_FAUCET = 100_000_000_000_000n;
+/** monero-wallet-rpc's "not enough money" and "not enough unlocked money": the faucet's coins are not mined or not unlocked yet. */
+const NOT_ENOUGH_MONEY = new Set([-17, -37]);
+
+const notEnoughMoney = () => new AppError('UNPROCESSABLE', 'The faucet has not enough unlocked money yet: mine more blocks and try again');
+
+function faucetRefusal(error: unknown): never {
+  throw NOT_ENOUGH_MONEY.has((error as { getCode?: () => number }).getCode?.() ?? 0) ? notEnoughMoney() : error;
+}
 
 /**
  * Regtest conveniences, registered only when MONERO_NETWORK is regtest and a faucet wallet is
@@ -26,9 +35,11 @@ export function regtestRoutes(app: Server, deps: WalletDeps) {
       schema: { body, response: { 200: z.object({ txHash: z.string(), address: z.string(), amount: z.string() }) } },
     },
     async (request) => {
-      const { address } = await depositAddressFor(deps, identityOf(request).userId);
       await faucet.sync();
-      const tx = await faucet.createTx({ accountIndex: 0, address, amount: request.body.amount, relay: true });
+      // Refused before the caller's deposit address is made: a refused request stores nothing.
+      if ((await faucet.getUnlockedBalance(0)) < request.body.amount) throw notEnoughMoney();
+      const { address } = await depositAddressFor(deps, identityOf(request).userId);
+      const tx = await faucet.createTx({ accountIndex: 0, address, amount: request.body.amount, relay: true }).catch(faucetRefusal);
       return { txHash: tx.getHash(), address, amount: formatXmr(request.body.amount) };
     },
   );

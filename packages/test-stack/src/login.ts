@@ -1,12 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { buildApp, configSchema, createDeps, type LoginDeps, peerClients } from '@pupero/login/testing';
 import { loadConfig } from '@pupero/shared/config';
 import type { PrismaClient } from '@pupero/shared/db';
 import { generateKeyRing, type KeyRing, keyEnvironment } from '@pupero/shared/key-plan';
 import { createTestDatabase, type JsonClient, jsonClient, type TestDatabase } from '@pupero/shared/testing';
-import { buildApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
-import type { LoginDeps } from '../src/deps.ts';
-import { createDeps, peerClients } from '../src/wiring.ts';
 
 export interface TestLogin {
   url: string;
@@ -53,3 +50,6 @@ export async function startLogin(env: Record<string, string> = {}, options: { no
     },
   };
 }
+
+/** Login's own role change (what `npm run set-role` does), for a test that sets a role directly in the database. */
+export { setRole } from '@pupero/login/testing';

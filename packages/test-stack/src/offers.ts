@@ -1,16 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { buildApp as buildGateway, configSchema as gatewayConfigSchema } from '@pupero/gateway/testing';
+import { buildApp as buildLogin } from '@pupero/login/testing';
+import { buildApp, configSchema, createDeps, type OffersDeps } from '@pupero/offers/testing';
 import { loadConfig } from '@pupero/shared/config';
 import { keyEnvironment } from '@pupero/shared/key-plan';
+import { buildApp as buildTransactions } from '@pupero/transactions/testing';
 import pino from 'pino';
-import { buildApp as buildGateway } from '../../gateway/src/app.ts';
-import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
-import { buildApp as buildLogin } from '../../login/src/app.ts';
-import { buildApp as buildTransactions } from '../../transactions/src/app.ts';
-import { type LedgerStack, startLedgerStack } from '../../transactions/test/helpers.ts';
-import { buildApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
-import type { OffersDeps } from '../src/deps.ts';
-import { createDeps } from '../src/wiring.ts';
+import { type LedgerStack, startLedgerStack } from './ledger.ts';
 
 export interface OffersStack extends LedgerStack {
   offers: OffersDeps;

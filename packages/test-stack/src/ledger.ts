@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { buildApp as buildGateway, configSchema as gatewayConfigSchema } from '@pupero/gateway/testing';
+import { setRole } from '@pupero/login/testing';
 import type { BrokerService } from '@pupero/shared/broker-provisioning';
 import { loadConfig } from '@pupero/shared/config';
 import type { DatabaseService } from '@pupero/shared/db';
@@ -9,17 +11,16 @@ import { generateKeyRing, type KeyRing, keyEnvironment, type ServiceName } from 
 import { signingKeyFrom } from '@pupero/shared/keys';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { deleteTestBroker, holdBrokerLock, type JsonClient, jsonClient, provisionTestBroker } from '@pupero/shared/testing';
+import {
+  buildApp,
+  configSchema,
+  consumeWithdrawalResults,
+  createDeps,
+  startOutboxRelay,
+  type TransactionsDeps,
+} from '@pupero/transactions/testing';
 import pino from 'pino';
-import { buildApp as buildGateway } from '../../gateway/src/app.ts';
-import { configSchema as gatewayConfigSchema } from '../../gateway/src/config.ts';
-import { setRole } from '../../login/src/domain/roles.ts';
-import { startLogin, type TestLogin } from '../../login/test/helpers.ts';
-import { buildApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
-import type { TransactionsDeps } from '../src/deps.ts';
-import { startOutboxRelay } from '../src/messaging/outbox-relay.ts';
-import { consumeWithdrawalResults } from '../src/messaging/results-consumer.ts';
-import { createDeps } from '../src/wiring.ts';
+import { startLogin, type TestLogin } from './login.ts';
 
 /** Valid Monero mainnet-format addresses (regtest uses mainnet prefixes) and a corrupted one. */
 export const ADDRESS = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';

@@ -5,17 +5,25 @@ import path from 'node:path';
 import { loadConfig } from '@pupero/shared/config';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort } from '@pupero/shared/testing';
+import {
+  buildApp,
+  configSchema,
+  consumeWithdrawals,
+  createDeps,
+  daemonJsonRpc,
+  generateBlocks,
+  openPlatformWallet,
+  popBlocks,
+  type RegtestDaemon,
+  startJobs,
+  startRegtestDaemon,
+  startWalletRpc,
+  type Wallet,
+  type WalletDeps,
+  type WalletRpcProcess,
+} from '@pupero/wallet-manager/testing';
 import pino from 'pino';
-import { type LedgerStack, startLedgerStack } from '../../transactions/test/helpers.ts';
-import { buildApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
-import type { WalletDeps } from '../src/deps.ts';
-import { startJobs } from '../src/jobs.ts';
-import { consumeWithdrawals } from '../src/messaging/withdrawal-consumer.ts';
-import { daemonJsonRpc, generateBlocks, popBlocks } from '../src/monero/daemon.ts';
-import { openPlatformWallet, type Wallet } from '../src/monero/wallet.ts';
-import { type RegtestDaemon, startRegtestDaemon, startWalletRpc, type WalletRpcProcess } from '../src/regtest/launch.ts';
-import { createDeps } from '../src/wiring.ts';
+import { type LedgerStack, startLedgerStack } from './ledger.ts';
 
 export const RPC_USER = 'pupero';
 export const RPC_PASSWORD = 'regtest-rpc-password';

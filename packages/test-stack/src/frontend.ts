@@ -4,15 +4,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configSchema, createApp, createDeps, type FrontendDeps } from '@pupero/frontend/testing';
 import { loadConfig } from '@pupero/shared/config';
 import type { KeyRing } from '@pupero/shared/key-plan';
 import { testSecret } from '@pupero/shared/testing';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
-import type { FrontendDeps } from '../src/deps.ts';
-import { createDeps } from '../src/wiring.ts';
 
 export interface TestFrontend {
   url: string;

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { buildApp, configSchema } from '@pupero/gateway/testing';
 import { loadConfig } from '@pupero/shared/config';
 import type { Server } from '@pupero/shared/http';
 import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { type JsonClient, jsonClient } from '@pupero/shared/testing';
-import { startLogin, type TestLogin } from '../../login/test/helpers.ts';
-import { buildApp } from '../src/app.ts';
-import { configSchema } from '../src/config.ts';
+import { startLogin, type TestLogin } from './login.ts';
 
 export interface TestStack {
   gatewayUrl: string;

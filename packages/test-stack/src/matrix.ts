@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { buildApp, configSchema, type Resource, type TradeState } from '@pupero/gateway/testing';
+import { setRoleScript } from '@pupero/login/testing';
+import { loadConfig } from '@pupero/shared/config';
+import { tokenSettingsFrom } from '@pupero/shared/jwt';
+import { keyEnvironment } from '@pupero/shared/key-plan';
+import { freePort, type JsonClient, type JsonResponse, jsonClient } from '@pupero/shared/testing';
+import { ADDRESS } from './ledger.ts';
+import { type OffersStack, startOffersStack } from './offers.ts';
+
+export interface Account {
+  id: number;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export interface MatrixStack {
+  /** The gateway with every upstream configured, as in production. */
+  api: JsonClient;
+  seller: Account;
+  buyer: Account;
+  other: Account;
+  moderator: Account;
+  admin: Account;
+  /** A fresh resource for one case: the id for the path, and the account it belongs to. */
+  prepare(resource: Resource | undefined): Promise<{ id?: string; owner: Account }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The upstreams started here. Not the wallet manager: it needs a regtest chain (monerod, two
+ * wallet-rpc, 100 blocks) that takes ~45 s to start on this machine; its rows are asked anonymously.
+ */
+export const LIVE_UPSTREAMS: ReadonlySet<string> = new Set(['login', 'transactions', 'offers']);
+
+/** The documented operator command (npm run set-role), then a new login: the token carries the role. */
+async function promote(stack: OffersStack, account: Account, role: 'moderator' | 'admin'): Promise<Account> {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', setRoleScript, account.username, role], {
+    env: { ...process.env, DATABASE_URL: stack.login.db.url },
+  });
+  const session = await stack.api('POST', '/auth/login', { body: { identifier: account.username, password: account.password } });
+  if (session.status !== 200) throw new Error(`login as ${role} failed: ${session.status}`);
+  return { ...account, token: session.body.accessToken };
+}
+
+async function must(response: Promise<JsonResponse>, status: number, what: string) {
+  const res = await response;
+  if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The gateway with every upstream configured; the wallet manager's address is a port where nothing listens. */
+async function startGateway(stack: OffersStack) {
+  const config = loadConfig(configSchema, {
+    ...keyEnvironment(stack.keys, 'gateway'),
+    LOGIN_SERVICE_URL: stack.login.url,
+    TRANSACTIONS_SERVICE_URL: stack.offers.config.TRANSACTIONS_SERVICE_URL,
+    OFFERS_SERVICE_URL: stack.offersUrl,
+    WALLET_MANAGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_MAX: '1000000',
+    AUTH_RATE_LIMIT_MAX: '1000000',
+  });
+  const gateway = await buildApp({ config, tokens: tokenSettingsFrom(config) }, { logger: false });
+  await gateway.listen({ host: '127.0.0.1', port: 0 });
+  return { gateway, api: jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`) };
+}
+
+/** Offers, trades in a given state and withdrawals of the seller (and the buyer, for trades). */
+function resourceMaker(api: JsonClient, seller: Account, buyer: Account) {
+  const newOffer = async (): Promise<number> => {
+    const body = {
+      side: 'SELL',
+      fiatCurrency: 'EUR',
+      paymentMethods: ['SEPA'],
+      priceType: 'FIXED',
+      fixedPrice: '150.00',
+      minAmount: '0.1',
+      maxAmount: '5',
+      paymentWindowMinutes: 30,
+    };
+    return (await must(api('POST', '/offers', { token: seller.token, body }), 201, 'offer')).id;
+  };
+  let tradingOffer: Promise<number> | undefined;
+  const tradeIn = async (state: TradeState): Promise<number> => {
+    tradingOffer ??= newOffer();
+    const body = { amount: '0.5', paymentMethod: 'SEPA' };
+    const opened = await must(api('POST', `/offers/${await tradingOffer}/trades`, { token: buyer.token, body }), 201, 'open trade');
+    const step = (action: string, token: string, stepBody?: unknown) =>
+      must(api('POST', `/trades/${opened.id}/${action}`, { token, body: stepBody }), 200, action);
+    if (state === 'AWAITING_PAYMENT') return opened.id;
+    await step('paid', buyer.token);
+    if (state === 'COMPLETED') await step('release', seller.token, {});
+    if (state === 'DISPUTED') await step('dispute', buyer.token, { reason: 'the payment never arrived' });
+    return opened.id;
+  };
+  const newWithdrawal = async (): Promise<string> => {
+    const headers = { 'idempotency-key': randomUUID() };
+    return (
+      await must(api('POST', '/withdraw', { token: seller.token, headers, body: { address: ADDRESS, amount: '1' } }), 202, 'withdrawal')
+    ).id;
+  };
+
+  return async (resource: Resource | undefined): Promise<{ id?: string; owner: Account }> => {
+    switch (resource?.kind) {
+      case undefined:
+        return { owner: seller };
+      case 'user-id':
+        return { id: String(seller.id), owner: seller };
+      case 'username':
+        return { id: seller.username, owner: seller };
+      case 'currency':
+        return { id: 'EUR', owner: seller };
+      case 'offer':
+        return { id: String(await newOffer()), owner: seller };
+      case 'withdrawal':
+        return { id: await newWithdrawal(), owner: seller };
+      case 'trade':
+        return { id: String(await tradeIn(resource.state)), owner: resource.owner === 'buyer' ? buyer : seller };
+    }
+  };
+}
+
+/**
+ * Login, transactions and offers over one fresh database (offers' test stack), the gateway in front
+ * of them, and the five kinds of caller: a seller with 100 XMR (the owner of most things), a buyer
+ * (the owner of a trade's buyer actions), another user, a moderator and an admin.
+ */
+export async function startMatrixStack(): Promise<MatrixStack> {
+  // Every fixture trade is opened by one new buyer on one offer: the per-taker caps would refuse them.
+  const stack = await startOffersStack({
+    env: {
+      TRADE_MAX_UNPAID_PER_TAKER: '1000',
+      TRADE_MAX_UNPAID_PER_OFFER: '1000',
+      TRADE_COOL_OFF_AFTER_UNPAID: '1000',
+      TRADE_OPENS_PER_HOUR: '10000',
+      TRADE_NEW_TAKER_MAX_XMR: '1000',
+    },
+  });
+  const { gateway, api } = await startGateway(stack);
+  const [seller, buyer, other, plainModerator, plainAdmin] = await Promise.all(['se', 'bu', 'ot', 'mo', 'ad'].map((p) => stack.signUp(p)));
+  const [moderator, admin] = await Promise.all([promote(stack, plainModerator!, 'moderator'), promote(stack, plainAdmin!, 'admin')]);
+  await stack.fund(seller!.id, '100');
+  // No price feed here: the fallback price answers GET /prices/EUR.
+  await must(api('PUT', '/admin/prices/EUR', { token: admin.token, body: { price: '150.00' } }), 200, 'fallback price');
+  return {
+    api,
+    seller: seller!,
+    buyer: buyer!,
+    other: other!,
+    moderator,
+    admin,
+    prepare: resourceMaker(api, seller!, buyer!),
+    async close() {
+      await gateway.close();
+      await stack.close();
+    },
+  };
+}
