@@ -72,11 +72,17 @@ export interface ExtraService {
 }
 
 export async function startLedgerStack(
-  options: { relay?: boolean; env?: Record<string, string>; beside?: (context: StackContext) => Promise<ExtraService> } = {},
+  options: {
+    relay?: boolean;
+    env?: Record<string, string>;
+    /** Login's settings over the stack's own (the throttles, for a tool that fails logins on purpose). */
+    loginEnv?: Record<string, string>;
+    beside?: (context: StackContext) => Promise<ExtraService>;
+  } = {},
 ): Promise<LedgerStack> {
   const releaseLock = await holdBrokerLock();
   const keys = generateKeyRing();
-  const login = await startLogin({ LOGIN_MAX_ACCOUNTS_PER_ADDRESS: '1000000' }, { keys });
+  const login = await startLogin({ LOGIN_MAX_ACCOUNTS_PER_ADDRESS: '1000000', ...options.loginEnv }, { keys });
   const tag = randomUUID().slice(0, 8);
   const queue = `pupero.test.withdrawals.${tag}`;
   const resultsQueue = `pupero.test.withdrawal-results.${tag}`;

@@ -106,11 +106,12 @@ async function makeFixtures(stack: LedgerStack, user: Account, maker: Account, a
  * limits lifted (startLedgerStack's test settings): login, transactions, offers and the wallet
  * manager on a regtest chain where nothing is mined. A plain user and an admin are signed in.
  */
-export async function startFuzzStack(): Promise<FuzzStack> {
+export async function startFuzzStack(options: { loginEnv?: Record<string, string> } = {}): Promise<FuzzStack> {
   const chainStarting = startBareChain();
   try {
     let beside: string[] = [];
     const stack = await startLedgerStack({
+      loginEnv: options.loginEnv,
       beside: async (context) => {
         const services = await startOffersAndWallet(context, await chainStarting);
         beside = [context.loginUrl, context.transactionsUrl, ...Object.values(services.gatewayEnv)];

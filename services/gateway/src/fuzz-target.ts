@@ -21,7 +21,7 @@ export interface Fuzz {
  * method once, min below max): with a fixture's id they reach the handlers' own rules. None carries
  * a password: a request that could delete or re-key the fuzzed accounts is never well formed.
  */
-function examplesFor(stack: FuzzStack): Record<string, unknown[]> {
+export function examplesFor(stack: FuzzStack): Record<string, unknown[]> {
   const amounts = { minAmount: '0.1', maxAmount: '1', paymentWindowMinutes: 30 };
   return {
     'POST /offers': [

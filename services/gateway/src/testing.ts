@@ -7,4 +7,4 @@ export { type Config, configSchema } from './config.ts';
 export { type Finding, playBatch, Tally } from './fuzz-run.ts';
 export { startFuzzStack } from './fuzz-stack.ts';
 export type { Snapshot } from './fuzz-store.ts';
-export { fuzzOf } from './fuzz-target.ts';
+export { examplesFor, fuzzOf } from './fuzz-target.ts';
