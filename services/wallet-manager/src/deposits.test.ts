@@ -104,6 +104,8 @@ describe('deposits on a real regtest chain', () => {
     const user = await stack.signUp('dr');
     const { address } = (await stack.api('GET', '/wallet/deposit-address', { token: user.token })).body;
     const tx = await chain.external.createTx({ accountIndex: 0, address, amount: (7n * XMR) / 10n, relay: true });
+    // Mined only once the daemon's pool holds it: otherwise the first block may leave it out, and it never reaches 3.
+    await eventually(async () => (await chain.poolHashes()).includes(tx.getHash()), 30, 'the deposit in the pool');
     await chain.mine(3);
     await eventually(
       async () => (await depositsOf(user.token)).find((d) => d.txHash === tx.getHash() && d.confirmations === 3),
