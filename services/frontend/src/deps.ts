@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@pupero/shared/db';
 import type { Logger } from 'pino';
+import type { GatewayClient } from './api-client/client.ts';
 import type { Config } from './config.ts';
-import type { GatewayClient } from './gateway/client.ts';
 import type { Sealer } from './session/sealed.ts';
 import type { PrismaSessionStore } from './session/store.ts';
 

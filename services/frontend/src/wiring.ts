@@ -1,9 +1,9 @@
 import { createPrismaClient } from '@pupero/shared/db';
 import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import type { Logger } from 'pino';
+import { createGatewayClient } from './api-client/client.ts';
 import type { Config } from './config.ts';
 import type { FrontendDeps } from './deps.ts';
-import { createGatewayClient } from './gateway/client.ts';
 import { createSealer } from './session/sealed.ts';
 import { PrismaSessionStore } from './session/store.ts';
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { GatewayError, GatewayUnavailableError, SessionExpiredError } from '../gateway/errors.ts';
+import { GatewayError, GatewayUnavailableError, SessionExpiredError } from '../api-client/errors.ts';
 import { isCsrfError } from '../security/csrf.ts';
 
 const SIGNED_OUT_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);

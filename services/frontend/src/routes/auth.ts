@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { GatewayError } from '../gateway/errors.ts';
 import { deviceTokenOf, rememberDevice } from '../http/device-cookie.ts';
 import { rememberMeMs } from '../session/middleware.ts';
 import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession } from './support.ts';

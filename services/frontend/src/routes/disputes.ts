@@ -1,6 +1,6 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { GatewayError } from '../gateway/errors.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
 
 /** Moderators and admins only; the gateway and the offers service check the role again. */

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { GatewayError } from '../gateway/errors.ts';
 import { type OfferFormValues, offerBody, offerFormValues, offerToForm } from '../offer-form.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
 

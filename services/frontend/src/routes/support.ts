@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Caller, CallOptions } from '../api-client/client.ts';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import type { Caller, CallOptions } from '../gateway/client.ts';
-import { GatewayError } from '../gateway/errors.ts';
 import type { Flash, SessionAuth } from '../session/data.ts';
 import { sessionCookie } from '../session/middleware.ts';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { GatewayError } from '../gateway/errors.ts';
 import { gatewayFor } from './support.ts';
 
 /** A trader's public profile and reputation. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import QRCode from 'qrcode';
+import { GatewayError, GatewayUnavailableError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { GatewayError, GatewayUnavailableError } from '../gateway/errors.ts';
 import { authOf, field, flash, gatewayFor, refusal, refusedWith, requireLogin } from './support.ts';
 
 /** Keys of the last few withdraw forms rendered for this session: a resubmitted (or doubled) form reuses its key. */
