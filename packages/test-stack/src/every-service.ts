@@ -18,6 +18,7 @@ import {
 } from '@pupero/wallet-manager/testing';
 import pino from 'pino';
 import type { StackContext } from './ledger.ts';
+import { offersEnvironment } from './offers.ts';
 
 const RPC_LOGIN = { user: 'pupero', password: 'openapi-test-rpc' };
 
@@ -57,17 +58,7 @@ export async function listen(app: Server) {
 /** Offers and the wallet manager, started beside login and transactions: every service behind the gateway. */
 export async function startOffersAndWallet(context: StackContext, chain: BareChain) {
   const [offersDeps, walletDeps] = await Promise.all([
-    createOffersDeps(
-      loadConfig(offersConfigSchema, {
-        ...keyEnvironment(context.keys, 'offers'),
-        MONERO_NETWORK: 'regtest',
-        DATABASE_URL: context.databaseUrlFor('offers'),
-        TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
-        LOGIN_SERVICE_URL: context.loginUrl,
-        LOG_LEVEL: 'silent',
-      }),
-      pino({ level: 'silent' }),
-    ),
+    createOffersDeps(loadConfig(offersConfigSchema, offersEnvironment(context)), pino({ level: 'silent' })),
     createWalletDeps(
       loadConfig(walletConfigSchema, {
         ...keyEnvironment(context.keys, 'wallet-manager'),

@@ -9,7 +9,7 @@ import { tokenSettingsFrom } from '@pupero/shared/jwt';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { freePort, type JsonClient, type JsonResponse, jsonClient } from '@pupero/shared/testing';
 import { ADDRESS } from './ledger.ts';
-import { type OffersStack, startOffersStack } from './offers.ts';
+import { type OffersStack, sellOfferBody, startOffersStack } from './offers.ts';
 
 export interface Account {
   id: number;
@@ -73,17 +73,7 @@ async function startGateway(stack: OffersStack) {
 /** Offers, trades in a given state and withdrawals of the seller (and the buyer, for trades). */
 function resourceMaker(api: JsonClient, seller: Account, buyer: Account) {
   const newOffer = async (): Promise<number> => {
-    const body = {
-      side: 'SELL',
-      fiatCurrency: 'EUR',
-      paymentMethods: ['SEPA'],
-      priceType: 'FIXED',
-      fixedPrice: '150.00',
-      minAmount: '0.1',
-      maxAmount: '5',
-      paymentWindowMinutes: 30,
-    };
-    return (await must(api('POST', '/offers', { token: seller.token, body }), 201, 'offer')).id;
+    return (await must(api('POST', '/offers', { token: seller.token, body: sellOfferBody() }), 201, 'offer')).id;
   };
   let tradingOffer: Promise<number> | undefined;
   const tradeIn = async (state: TradeState): Promise<number> => {

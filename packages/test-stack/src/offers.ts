@@ -6,7 +6,50 @@ import { loadConfig } from '@pupero/shared/config';
 import { keyEnvironment } from '@pupero/shared/key-plan';
 import { buildApp as buildTransactions } from '@pupero/transactions/testing';
 import pino from 'pino';
-import { type LedgerStack, startLedgerStack } from './ledger.ts';
+import { type LedgerStack, type StackContext, startLedgerStack } from './ledger.ts';
+
+/**
+ * The offer most tests trade on: selling XMR for EUR by SEPA at a fixed 150.00 EUR per XMR, 0.1 to
+ * 5 XMR a trade; `overrides` changes any field.
+ */
+export const sellOfferBody = (overrides: Record<string, unknown> = {}) => ({
+  side: 'SELL',
+  fiatCurrency: 'EUR',
+  paymentMethods: ['SEPA'],
+  priceType: 'FIXED',
+  fixedPrice: '150.00',
+  minAmount: '0.1',
+  maxAmount: '5',
+  paymentWindowMinutes: 30,
+  ...overrides,
+});
+
+type Party = { token: string };
+
+/** The seller's new SELL offer (`sellOfferBody` with `overrides`) and the buyer's trade of `amount` XMR on it, paid by SEPA. */
+export async function tradeOnNewOffer(
+  stack: LedgerStack,
+  seller: Party,
+  buyer: Party,
+  amount: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const offer = await stack.api('POST', '/offers', { token: seller.token, body: sellOfferBody(overrides) });
+  if (offer.status !== 201) throw new Error(`the offer was refused (${offer.status}): ${JSON.stringify(offer.body)}`);
+  const trade = await stack.api('POST', `/offers/${offer.body.id}/trades`, { token: buyer.token, body: { amount, paymentMethod: 'SEPA' } });
+  if (trade.status !== 201) throw new Error(`the trade was refused (${trade.status}): ${JSON.stringify(trade.body)}`);
+  return { offer: offer.body as { id: number }, trade: trade.body as { id: number } };
+}
+
+/** The offers service's settings beside a ledger stack: its own keys and database user, regtest. */
+export const offersEnvironment = (context: StackContext) => ({
+  ...keyEnvironment(context.keys, 'offers'),
+  MONERO_NETWORK: 'regtest',
+  DATABASE_URL: context.databaseUrlFor('offers'),
+  TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
+  LOGIN_SERVICE_URL: context.loginUrl,
+  LOG_LEVEL: 'silent',
+});
 
 export interface OffersStack extends LedgerStack {
   offers: OffersDeps;
@@ -23,15 +66,7 @@ export async function startOffersStack(options: { env?: Record<string, string>; 
   let offersUrl = '';
   const ledger = await startLedgerStack({
     beside: async (context) => {
-      const config = loadConfig(configSchema, {
-        ...keyEnvironment(context.keys, 'offers'),
-        MONERO_NETWORK: 'regtest',
-        DATABASE_URL: context.databaseUrlFor('offers'),
-        TRANSACTIONS_SERVICE_URL: context.transactionsUrl,
-        LOGIN_SERVICE_URL: context.loginUrl,
-        LOG_LEVEL: 'silent',
-        ...options.env,
-      });
+      const config = loadConfig(configSchema, { ...offersEnvironment(context), ...options.env });
       const deps = await createDeps(config, pino({ level: 'silent' }));
       offers = options.now ? Object.assign(deps, { now: options.now }) : deps;
       const app = buildApp(offers, { logger: false });

@@ -12,7 +12,7 @@ import {
   type TestFrontend,
 } from '@pupero/test-stack/frontend';
 import { ADDRESS } from '@pupero/test-stack/ledger';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
 
 /**
  * A whole trade in two real browsers: Chromium → the real frontend → the real gateway → the real
@@ -159,22 +159,7 @@ describe('a trade in the browser', () => {
     // A disputed trade with more messages than one page of the API (100).
     const [seller, buyer, moderator] = [await stack.signUp('cs'), await stack.signUp('cb'), await stack.signUp('cm')];
     await stack.fund(seller.id, '1');
-    const offer = await stack.api('POST', '/offers', {
-      token: seller.token,
-      body: {
-        side: 'SELL',
-        fiatCurrency: 'EUR',
-        paymentMethods: ['SEPA'],
-        priceType: 'FIXED',
-        fixedPrice: '150',
-        minAmount: '1',
-        maxAmount: '1',
-        paymentWindowMinutes: 60,
-      },
-    });
-    const trade = (
-      await stack.api('POST', `/offers/${offer.body.id}/trades`, { token: buyer.token, body: { amount: '1', paymentMethod: 'SEPA' } })
-    ).body;
+    const { trade } = await tradeOnNewOffer(stack, seller, buyer, '1', { minAmount: '1', maxAmount: '1', paymentWindowMinutes: 60 });
     for (let i = 0; i < 150; i += 1) {
       const author = i % 2 === 0 ? buyer : seller;
       const sent = await stack.api('POST', `/trades/${trade.id}/messages`, { token: author.token, body: { body: `message ${i}` } });

@@ -1,6 +1,7 @@
 import type { JsonResponse } from '@pupero/shared/testing';
 import { startBareChain, startOffersAndWallet } from '@pupero/test-stack/every-service';
 import { ADDRESS, type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
+import { sellOfferBody } from '@pupero/test-stack/offers';
 
 export interface Account {
   id: number;
@@ -52,16 +53,7 @@ async function makeFixtures(stack: LedgerStack, user: Account, maker: Account, a
     must(
       api('POST', '/offers', {
         token: owner.token,
-        body: {
-          side: 'SELL',
-          fiatCurrency: 'EUR',
-          paymentMethods: ['SEPA'],
-          priceType: 'FIXED',
-          fixedPrice: '150.00',
-          minAmount: '0.1',
-          maxAmount: '5',
-          paymentWindowMinutes: 600,
-        },
+        body: sellOfferBody({ paymentWindowMinutes: 600 }),
       }),
       201,
       'offer',

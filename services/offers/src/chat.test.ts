@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
 
 let now = Date.parse('2026-12-03T12:00:00Z');
 
@@ -16,22 +16,7 @@ describe('trade chat', () => {
   it('limits each party, and lets a moderator page through every message of a disputed trade', async () => {
     const [seller, buyer, moderator] = [await stack.signUp('se'), await stack.signUp('bu'), await stack.signUp('mo')];
     await stack.fund(seller.id, '2');
-    const offer = await stack.api('POST', '/offers', {
-      token: seller.token,
-      body: {
-        side: 'SELL',
-        fiatCurrency: 'EUR',
-        paymentMethods: ['SEPA'],
-        priceType: 'FIXED',
-        fixedPrice: '150',
-        minAmount: '0.1',
-        maxAmount: '1',
-        paymentWindowMinutes: 60,
-      },
-    });
-    const trade = (
-      await stack.api('POST', `/offers/${offer.body.id}/trades`, { token: buyer.token, body: { amount: '1', paymentMethod: 'SEPA' } })
-    ).body;
+    const { trade } = await tradeOnNewOffer(stack, seller, buyer, '1', { maxAmount: '1', paymentWindowMinutes: 60 });
     const post = (user: { token: string }, body: string) =>
       stack.api('POST', `/trades/${trade.id}/messages`, { token: user.token, body: { body } });
 

@@ -8,18 +8,9 @@ import { createServiceTokenSigner } from '@pupero/shared/service-token';
 import { jsonClient, testKeys, testSecret } from '@pupero/shared/testing';
 import { ADDRESS } from '@pupero/test-stack/ledger';
 import { setRole } from '@pupero/test-stack/login';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
 
-const OFFER = {
-  side: 'SELL',
-  fiatCurrency: 'EUR',
-  paymentMethods: ['SEPA'],
-  priceType: 'FIXED',
-  fixedPrice: '150.00',
-  minAmount: '0.1',
-  maxAmount: '1',
-  paymentWindowMinutes: 30,
-};
+const OFFER = sellOfferBody({ maxAmount: '1' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

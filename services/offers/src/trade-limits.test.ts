@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 type User = { id: number; token: string; username: string; password: string };
@@ -26,17 +26,7 @@ describe('trade limits', () => {
   const offer = async (owner: User, overrides: Record<string, unknown> = {}) => {
     const res = await stack.api('POST', '/offers', {
       token: owner.token,
-      body: {
-        side: 'SELL',
-        fiatCurrency: 'EUR',
-        paymentMethods: ['SEPA'],
-        priceType: 'FIXED',
-        fixedPrice: '150',
-        minAmount: '0.1',
-        maxAmount: '10',
-        paymentWindowMinutes: 1440,
-        ...overrides,
-      },
+      body: sellOfferBody({ maxAmount: '10', paymentWindowMinutes: 1440, ...overrides }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body as { id: number };
@@ -156,16 +146,7 @@ describe('trade limits', () => {
     refused(
       await stack.api('POST', '/offers', {
         token: seller.token,
-        body: {
-          side: 'SELL',
-          fiatCurrency: 'EUR',
-          paymentMethods: ['SEPA'],
-          priceType: 'FIXED',
-          fixedPrice: '999999999999',
-          minAmount: '1',
-          maxAmount: '2',
-          paymentWindowMinutes: 60,
-        },
+        body: sellOfferBody({ fixedPrice: '999999999999', minAmount: '1', maxAmount: '2', paymentWindowMinutes: 60 }),
       }),
       400,
       /2 XMR at 999999999999\.00 EUR per XMR would cost 1999999999998\.00 EUR, more than the largest amount a trade can record \(999999999999\.99999999 EUR\)/,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 let now = Date.now();
@@ -22,17 +22,7 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
   const sellOffer = async (seller: { token: string }, overrides: Record<string, unknown> = {}) => {
     const res = await stack.api('POST', '/offers', {
       token: seller.token,
-      body: {
-        side: 'SELL',
-        fiatCurrency: 'EUR',
-        paymentMethods: ['SEPA'],
-        priceType: 'FIXED',
-        fixedPrice: '150.00',
-        minAmount: '0.1',
-        maxAmount: '5',
-        paymentWindowMinutes: 30,
-        ...overrides,
-      },
+      body: sellOfferBody(overrides),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body;

@@ -10,8 +10,9 @@ export interface AuditEntry {
 /**
  * One row of the audit log (logins, 2FA changes, withdrawals, admin actions); kept when the user goes.
  * `createMany`, not `create`: `create` reads the row back, and most services may only append to it.
+ * `at` stamps the row with the service's clock instead of the database's.
  */
-export async function writeAudit(prisma: Pick<PrismaClient, 'auditLog'>, action: string, entry: AuditEntry = {}): Promise<void> {
+export async function writeAudit(prisma: Pick<PrismaClient, 'auditLog'>, action: string, entry: AuditEntry = {}, at?: Date): Promise<void> {
   await prisma.auditLog.createMany({
     data: [
       {
@@ -20,6 +21,7 @@ export async function writeAudit(prisma: Pick<PrismaClient, 'auditLog'>, action:
         actorId: entry.actorId ?? entry.userId ?? null,
         ip: entry.ip ?? null,
         ...(entry.details ? { details: entry.details } : {}),
+        ...(at ? { createdAt: at } : {}),
       },
     ],
   });

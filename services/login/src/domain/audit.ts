@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@pupero/shared/db';
+import { type AuditEntry, writeAudit } from '@pupero/shared/db';
 import { clock, type LoginDeps } from '../deps.ts';
 
 export type AuditAction =
@@ -23,17 +23,6 @@ export type AuditAction =
  * One audit row, stamped with the service's clock (not the database's): the throttles count these
  * rows by time, and a test's clock must move them as it moves everything else.
  */
-export async function audit(deps: Pick<LoginDeps, 'prisma' | 'now'>, action: AuditAction, entry: AuditEntry = {}): Promise<void> {
-  await deps.prisma.auditLog.createMany({
-    data: [
-      {
-        action,
-        userId: entry.userId ?? null,
-        actorId: entry.actorId ?? entry.userId ?? null,
-        ip: entry.ip ?? null,
-        ...(entry.details ? { details: entry.details } : {}),
-        createdAt: clock(deps),
-      },
-    ],
-  });
+export function audit(deps: Pick<LoginDeps, 'prisma' | 'now'>, action: AuditAction, entry: AuditEntry = {}): Promise<void> {
+  return writeAudit(deps.prisma, action, entry, clock(deps));
 }
