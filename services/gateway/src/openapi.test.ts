@@ -129,6 +129,12 @@ describe('GET /openapi.json through the gateway, in front of every real service'
         assert.equal(shared?.content['application/json'].schema.$ref, '#/components/schemas/ErrorBody', `${route.method} ${path}`);
       }
     }
+    const withdraw = document.paths['/withdraw'].post.parameters;
+    assert.deepEqual(
+      withdraw.filter((p: { in: string }) => p.in === 'header').map((p: { name: string; required: boolean }) => [p.name, p.required]),
+      [['idempotency-key', true]],
+      'the withdrawal documents its Idempotency-Key header',
+    );
     const errorBody = document.components.schemas.ErrorBody;
     assert.deepEqual(errorBody.required, ['statusCode', 'code', 'message']);
     const refused = await stack.api('GET', '/auth/me');

@@ -34,7 +34,12 @@ describe('withdrawals through the gateway', () => {
     const otherBody = await withdraw(user.token, 'key-1', { address: ADDRESS, amount: '2' });
     assert.equal(otherBody.status, 409);
     assert.equal(otherBody.body.code, 'IDEMPOTENCY_CONFLICT');
-    assert.equal((await withdraw(user.token, undefined, { address: ADDRESS, amount: '1' })).status, 400);
+    const noKey = await withdraw(user.token, undefined, { address: ADDRESS, amount: '1' });
+    assert.equal(noKey.status, 400);
+    assert.deepEqual(
+      noKey.body.details.map((d: { path: string }) => d.path),
+      ['headers.idempotency-key'],
+    );
     const badAddress = await withdraw(user.token, 'key-2', { address: BAD_ADDRESS, amount: '1' });
     assert.equal(badAddress.status, 400);
     assert.match(badAddress.body.message, /address/);
