@@ -23,7 +23,7 @@ const routeTable = upstreams({
   WALLET_MANAGER_SERVICE_URL: 'http://wallet-manager.test',
 } as Config);
 
-type Operation = { security?: unknown; parameters?: { in: string; name: string }[]; responses: Record<string, any> };
+type Operation = { security?: unknown; parameters?: { in: string; name: string; required?: boolean }[]; responses: Record<string, any> };
 type Document = {
   openapi: string;
   tags: { name: string }[];
@@ -129,9 +129,9 @@ describe('GET /openapi.json through the gateway, in front of every real service'
         assert.equal(shared?.content['application/json'].schema.$ref, '#/components/schemas/ErrorBody', `${route.method} ${path}`);
       }
     }
-    const withdraw = document.paths['/withdraw'].post.parameters;
+    const withdraw = document.paths['/withdraw']?.post?.parameters ?? [];
     assert.deepEqual(
-      withdraw.filter((p: { in: string }) => p.in === 'header').map((p: { name: string; required: boolean }) => [p.name, p.required]),
+      withdraw.filter((p) => p.in === 'header').map((p) => [p.name, p.required]),
       [['idempotency-key', true]],
       'the withdrawal documents its Idempotency-Key header',
     );
