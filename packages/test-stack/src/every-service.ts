@@ -55,10 +55,13 @@ export async function listen(app: Server) {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-/** Offers and the wallet manager, started beside login and transactions: every service behind the gateway. */
-export async function startOffersAndWallet(context: StackContext, chain: BareChain) {
+/**
+ * Offers and the wallet manager, started beside login and transactions: every service behind the
+ * gateway. `offersEnv` overrides the offers service's settings (its trade caps, say).
+ */
+export async function startOffersAndWallet(context: StackContext, chain: BareChain, offersEnv: Record<string, string> = {}) {
   const [offersDeps, walletDeps] = await Promise.all([
-    createOffersDeps(loadConfig(offersConfigSchema, offersEnvironment(context)), pino({ level: 'silent' })),
+    createOffersDeps(loadConfig(offersConfigSchema, { ...offersEnvironment(context), ...offersEnv }), pino({ level: 'silent' })),
     createWalletDeps(
       loadConfig(walletConfigSchema, {
         ...keyEnvironment(context.keys, 'wallet-manager'),

@@ -1,15 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { buildApp, configSchema, type Resource, type TradeState } from '@pupero/gateway/testing';
+import type { Resource, TradeState } from '@pupero/gateway/testing';
 import { setRoleScript } from '@pupero/login/testing';
-import { loadConfig } from '@pupero/shared/config';
-import { tokenSettingsFrom } from '@pupero/shared/jwt';
-import { keyEnvironment } from '@pupero/shared/key-plan';
-import { freePort, type JsonClient, type JsonResponse, jsonClient } from '@pupero/shared/testing';
-import { ADDRESS } from './ledger.ts';
-import { type OffersStack, sellOfferBody, startOffersStack } from './offers.ts';
+import type { JsonClient, JsonResponse } from '@pupero/shared/testing';
+import { startBareChain, startOffersAndWallet } from './every-service.ts';
+import { ADDRESS, type LedgerStack, startLedgerStack } from './ledger.ts';
+import { sellOfferBody } from './offers.ts';
 
 export interface Account {
   id: number;
@@ -31,14 +28,8 @@ export interface MatrixStack {
   close(): Promise<void>;
 }
 
-/**
- * The upstreams started here. Not the wallet manager: it needs a regtest chain (monerod, two
- * wallet-rpc, 100 blocks) that takes ~45 s to start on this machine; its rows are asked anonymously.
- */
-export const LIVE_UPSTREAMS: ReadonlySet<string> = new Set(['login', 'transactions', 'offers']);
-
 /** The documented operator command (npm run set-role), then a new login: the token carries the role. */
-async function promote(stack: OffersStack, account: Account, role: 'moderator' | 'admin'): Promise<Account> {
+async function promote(stack: LedgerStack, account: Account, role: 'moderator' | 'admin'): Promise<Account> {
   await promisify(execFile)(process.execPath, ['--import', 'tsx', setRoleScript, account.username, role], {
     env: { ...process.env, DATABASE_URL: stack.login.db.url },
   });
@@ -51,23 +42,6 @@ async function must(response: Promise<JsonResponse>, status: number, what: strin
   const res = await response;
   if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-/** The gateway with every upstream configured; the wallet manager's address is a port where nothing listens. */
-async function startGateway(stack: OffersStack) {
-  const config = loadConfig(configSchema, {
-    ...keyEnvironment(stack.keys, 'gateway'),
-    LOGIN_SERVICE_URL: stack.login.url,
-    TRANSACTIONS_SERVICE_URL: stack.offers.config.TRANSACTIONS_SERVICE_URL,
-    OFFERS_SERVICE_URL: stack.offersUrl,
-    WALLET_MANAGER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_MAX: '1000000',
-    AUTH_RATE_LIMIT_MAX: '1000000',
-  });
-  const gateway = await buildApp({ config, tokens: tokenSettingsFrom(config) }, { logger: false });
-  await gateway.listen({ host: '127.0.0.1', port: 0 });
-  return { gateway, api: jsonClient(`http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`) };
 }
 
 /** Offers, trades in a given state and withdrawals of the seller (and the buyer, for trades). */
@@ -116,22 +90,23 @@ function resourceMaker(api: JsonClient, seller: Account, buyer: Account) {
 }
 
 /**
- * Login, transactions and offers over one fresh database (offers' test stack), the gateway in front
- * of them, and the five kinds of caller: a seller with 100 XMR (the owner of most things), a buyer
- * (the owner of a trade's buyer actions), another user, a moderator and an admin.
+ * Every service behind the real gateway over one fresh database, the wallet manager on a bare
+ * regtest chain (nothing mined), and the five kinds of caller: a seller with 100 XMR (the owner of
+ * most things), a buyer (the owner of a trade's buyer actions), another user, a moderator and an admin.
  */
 export async function startMatrixStack(): Promise<MatrixStack> {
+  const chainStarting = startBareChain();
   // Every fixture trade is opened by one new buyer on one offer: the per-taker caps would refuse them.
-  const stack = await startOffersStack({
-    env: {
-      TRADE_MAX_UNPAID_PER_TAKER: '1000',
-      TRADE_MAX_UNPAID_PER_OFFER: '1000',
-      TRADE_COOL_OFF_AFTER_UNPAID: '1000',
-      TRADE_OPENS_PER_HOUR: '10000',
-      TRADE_NEW_TAKER_MAX_XMR: '1000',
-    },
-  });
-  const { gateway, api } = await startGateway(stack);
+  const caps = {
+    TRADE_MAX_UNPAID_PER_TAKER: '1000',
+    TRADE_MAX_UNPAID_PER_OFFER: '1000',
+    TRADE_COOL_OFF_AFTER_UNPAID: '1000',
+    TRADE_OPENS_PER_HOUR: '10000',
+    TRADE_NEW_TAKER_MAX_XMR: '1000',
+  };
+  const stack = await startLedgerStack({ beside: async (context) => startOffersAndWallet(context, await chainStarting, caps) });
+  const chain = await chainStarting;
+  const { api } = stack;
   const [seller, buyer, other, plainModerator, plainAdmin] = await Promise.all(['se', 'bu', 'ot', 'mo', 'ad'].map((p) => stack.signUp(p)));
   const [moderator, admin] = await Promise.all([promote(stack, plainModerator!, 'moderator'), promote(stack, plainAdmin!, 'admin')]);
   await stack.fund(seller!.id, '100');
@@ -146,8 +121,8 @@ export async function startMatrixStack(): Promise<MatrixStack> {
     admin,
     prepare: resourceMaker(api, seller!, buyer!),
     async close() {
-      await gateway.close();
       await stack.close();
+      await chain.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler that admits a valid access token and puts its identity on the request. */
+/** An onRequest hook (it runs before the body is read, so a caller without the right learns nothing of what the route takes) that admits a valid access token and puts its identity on the request. */
 export function requireUser(settings: TokenSettings, allowedRoles?: readonly Role[]) {
   return async function authenticate(request: FastifyRequest) {
     const token = bearerToken(request);

@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler for service-to-service routes: only a token of one of `allowedCallers`, signed by its own key, for `callee`. */
+/** An onRequest hook for service-to-service routes (it runs before the body is read): only a token of one of `allowedCallers`, signed by its own key, for `callee`. */
 export function requireService(peers: PeerKeys, callee: string, allowedCallers: readonly string[]) {
   return async function authenticateService(request: FastifyRequest) {
     const token = request.headers[SERVICE_TOKEN_HEADER];

@@ -20,7 +20,7 @@ export function internalRoutes(app: Server, deps: LoginDeps) {
   // secret stays here, and the code is throttled and single-use exactly as at login.
   app.post(
     '/internal/2fa/verify',
-    { preHandler: onlyServices, schema: { body: verifyBody, response: { 200: z.object({ required: z.boolean() }) } } },
+    { onRequest: onlyServices, schema: { body: verifyBody, response: { 200: z.object({ required: z.boolean() }) } } },
     async (request) => {
       return checkSecondFactorFor(deps, request.body.userId, request.body.totp, request.body.ip);
     },

@@ -9,17 +9,17 @@ import { deleteAccount, findUser, publicUser, updateProfile } from '../domain/us
 export function meRoutes(app: Server, deps: LoginDeps) {
   const authenticate = requireUser(deps.tokens);
 
-  app.get('/me', { preHandler: authenticate, schema: { response: { 200: userView } } }, async (request) => {
+  app.get('/me', { onRequest: authenticate, schema: { response: { 200: userView } } }, async (request) => {
     return publicUser(await findUser(deps, identityOf(request).userId));
   });
 
-  app.put('/me', { preHandler: authenticate, schema: { body: updateMeBody, response: { 200: userView } } }, async (request) => {
+  app.put('/me', { onRequest: authenticate, schema: { body: updateMeBody, response: { 200: userView } } }, async (request) => {
     return updateProfile(deps, identityOf(request).userId, request.body, request.ip);
   });
 
   app.delete(
     '/me',
-    { preHandler: authenticate, schema: { body: deleteMeBody, response: { 204: z.undefined() } } },
+    { onRequest: authenticate, schema: { body: deleteMeBody, response: { 204: z.undefined() } } },
     async (request, reply) => {
       await deleteAccount(deps, identityOf(request).userId, request.body, request.ip);
       return reply.status(204).send();
@@ -27,7 +27,7 @@ export function meRoutes(app: Server, deps: LoginDeps) {
   );
 
   // "Log out everywhere": every refresh token ends, and every access token within a second.
-  app.post('/me/logout-all', { preHandler: authenticate, schema: { response: { 204: z.undefined() } } }, async (request, reply) => {
+  app.post('/me/logout-all', { onRequest: authenticate, schema: { response: { 204: z.undefined() } } }, async (request, reply) => {
     const { userId } = identityOf(request);
     await revokeAllSessions(deps, userId);
     await audit(deps, 'LOGGED_OUT_EVERYWHERE', { userId, ip: request.ip });

@@ -8,7 +8,7 @@ export function twoFactorRoutes(app: Server, deps: LoginDeps) {
 
   app.post(
     '/2fa/enable',
-    { preHandler: authenticate, schema: { body: twoFactorEnableBody, response: { 200: twoFactorEnrollmentView } } },
+    { onRequest: authenticate, schema: { body: twoFactorEnableBody, response: { 200: twoFactorEnrollmentView } } },
     async (request) => {
       return startTwoFactor(deps, identityOf(request).userId, request.body.password, request.ip);
     },
@@ -16,7 +16,7 @@ export function twoFactorRoutes(app: Server, deps: LoginDeps) {
 
   app.post(
     '/2fa/confirm',
-    { preHandler: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
+    { onRequest: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
       await confirmTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
       return { twoFactorEnabled: true };
@@ -25,7 +25,7 @@ export function twoFactorRoutes(app: Server, deps: LoginDeps) {
 
   app.post(
     '/2fa/disable',
-    { preHandler: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
+    { onRequest: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
       await disableTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
       return { twoFactorEnabled: false };

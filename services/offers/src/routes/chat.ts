@@ -9,13 +9,13 @@ export function chatRoutes(app: Server, deps: OffersDeps) {
 
   app.get(
     '/trades/:id/messages',
-    { preHandler: authenticate, schema: { params: tradeParams, querystring: messagePageQuery, response: { 200: messageListView } } },
+    { onRequest: authenticate, schema: { params: tradeParams, querystring: messagePageQuery, response: { 200: messageListView } } },
     async (request) => listMessages(deps, request.params.id, identityOf(request), request.query),
   );
 
   app.post(
     '/trades/:id/messages',
-    { preHandler: authenticate, schema: { params: tradeParams, body: messageBody, response: { 201: messageView } } },
+    { onRequest: authenticate, schema: { params: tradeParams, body: messageBody, response: { 201: messageView } } },
     async (request, reply) => reply.status(201).send(await postMessage(deps, request.params.id, identityOf(request), request.body.body)),
   );
 }

@@ -8,7 +8,7 @@ import { resolveDispute } from '../domain/trades/transitions.ts';
 export function disputeRoutes(app: Server, deps: OffersDeps) {
   const staff = requireUser(deps.tokens, ['moderator', 'admin']);
 
-  app.get('/admin/disputes', { preHandler: staff, schema: { response: { 200: tradeListView } } }, async () => {
+  app.get('/admin/disputes', { onRequest: staff, schema: { response: { 200: tradeListView } } }, async () => {
     const rows = (await deps.pool.query(
       `SELECT ${TRADE_COLUMNS} FROM trades WHERE state = 'DISPUTED' ORDER BY disputed_at LIMIT 200`,
     )) as TradeRow[];
@@ -17,7 +17,7 @@ export function disputeRoutes(app: Server, deps: OffersDeps) {
 
   app.post(
     '/admin/disputes/:id/resolve',
-    { preHandler: staff, schema: { params: tradeParams, body: resolveBody, response: { 200: tradeSchema } } },
+    { onRequest: staff, schema: { params: tradeParams, body: resolveBody, response: { 200: tradeSchema } } },
     async (request) =>
       tradeView(await resolveDispute(deps, request.params.id, identityOf(request), request.body.winner, request.body.note, request.ip)),
   );

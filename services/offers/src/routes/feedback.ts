@@ -10,7 +10,7 @@ export function feedbackRoutes(app: Server, deps: OffersDeps) {
 
   app.post(
     '/trades/:id/feedback',
-    { preHandler: authenticate, schema: { params: tradeParams, body: feedbackBody, response: { 201: feedbackView } } },
+    { onRequest: authenticate, schema: { params: tradeParams, body: feedbackBody, response: { 201: feedbackView } } },
     async (request, reply) => {
       const identity = identityOf(request);
       const trade = await visibleTrade(deps, request.params.id, identity);

@@ -22,7 +22,7 @@ export function offerRoutes(app: Server, deps: OffersDeps) {
 
   app.post(
     '/offers',
-    { preHandler: authenticate, schema: { body: createOfferBody, response: { 201: offerView } } },
+    { onRequest: authenticate, schema: { body: createOfferBody, response: { 201: offerView } } },
     async (request, reply) => {
       return reply.status(201).send(await createOffer(deps, identityOf(request).userId, request.body));
     },
@@ -34,23 +34,19 @@ export function offerRoutes(app: Server, deps: OffersDeps) {
 
   app.patch(
     '/offers/:id',
-    { preHandler: authenticate, schema: { params: offerParams, body: updateOfferBody, response: { 200: offerView } } },
+    { onRequest: authenticate, schema: { params: offerParams, body: updateOfferBody, response: { 200: offerView } } },
     async (request) => {
       return updateOffer(deps, identityOf(request).userId, request.params.id, request.body);
     },
   );
 
-  app.delete(
-    '/offers/:id',
-    { preHandler: authenticate, schema: { params: offerParams, response: { 200: offerView } } },
-    async (request) => {
-      return closeOffer(deps, identityOf(request).userId, request.params.id);
-    },
-  );
+  app.delete('/offers/:id', { onRequest: authenticate, schema: { params: offerParams, response: { 200: offerView } } }, async (request) => {
+    return closeOffer(deps, identityOf(request).userId, request.params.id);
+  });
 
   app.get(
     '/me/offers',
-    { preHandler: authenticate, schema: { querystring: myOffersQuery, response: { 200: offerListView } } },
+    { onRequest: authenticate, schema: { querystring: myOffersQuery, response: { 200: offerListView } } },
     async (request) => {
       return listMyOffers(deps, identityOf(request).userId, request.query);
     },

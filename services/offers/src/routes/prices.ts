@@ -16,7 +16,7 @@ export function priceRoutes(app: Server, deps: OffersDeps) {
   // The price used while no feed answers; audited, as every admin action is.
   app.put(
     '/admin/prices/:fiatCurrency',
-    { preHandler: adminsOnly, schema: { params: priceParams, body: fallbackPriceBody, response: { 200: fallbackPriceView } } },
+    { onRequest: adminsOnly, schema: { params: priceParams, body: fallbackPriceBody, response: { 200: fallbackPriceView } } },
     async (request) => {
       const { fiatCurrency } = request.params;
       const { price } = request.body;

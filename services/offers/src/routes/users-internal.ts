@@ -8,7 +8,7 @@ export function userInternalRoutes(app: Server, deps: OffersDeps) {
   app.post(
     '/internal/users/:userId/close',
     {
-      preHandler: requireService(deps.config.SERVICE_PUBLIC_KEYS, 'offers', ['login']),
+      onRequest: requireService(deps.config.SERVICE_PUBLIC_KEYS, 'offers', ['login']),
       schema: { params: internalUserParams, response: { 200: closedUserView } },
     },
     async (request) => closeUserForDeletion(deps, request.params.userId),

@@ -11,7 +11,7 @@ export function accountRoutes(app: Server, deps: TransactionsDeps) {
   app.get(
     '/balances/:userId',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: {
         params: z.strictObject({
           userId: z.coerce
@@ -31,7 +31,7 @@ export function accountRoutes(app: Server, deps: TransactionsDeps) {
 
   app.get(
     '/transactions',
-    { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: historyView } } },
+    { onRequest: authenticate, schema: { querystring: historyQuery, response: { 200: historyView } } },
     async (request) => {
       return historyOf(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
     },

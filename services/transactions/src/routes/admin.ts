@@ -19,7 +19,7 @@ const summaryView = z.object({
 export function adminRoutes(app: Server, deps: TransactionsDeps) {
   const adminsOnly = requireUser(deps.tokens, ['admin']);
 
-  app.get('/admin/ledger/summary', { preHandler: adminsOnly, schema: { response: { 200: summaryView } } }, async (request) => {
+  app.get('/admin/ledger/summary', { onRequest: adminsOnly, schema: { response: { 200: summaryView } } }, async (request) => {
     const summary = await ledgerSummary(deps);
     await audit(deps, 'ADMIN_LEDGER_SUMMARY', {
       actorId: identityOf(request).userId,
@@ -32,7 +32,7 @@ export function adminRoutes(app: Server, deps: TransactionsDeps) {
   // The only way to move coins by hand: an admin, a reason, the audit log; between a user and the hot wallet only.
   app.post(
     '/admin/ledger/corrections',
-    { preHandler: adminsOnly, schema: { body: correctionBody, response: { 200: transferSchema, 201: transferSchema } } },
+    { onRequest: adminsOnly, schema: { body: correctionBody, response: { 200: transferSchema, 201: transferSchema } } },
     async (request, reply) => {
       const { key, account, direction, amount, reason } = request.body;
       const [from, to] = direction === 'CREDIT' ? ['HOT_WALLET', account] : [account, 'HOT_WALLET'];

@@ -28,7 +28,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/holds',
-    { preHandler: services('offers'), schema: { body: holdBody, response: { 200: holdSchema, 201: holdSchema } } },
+    { onRequest: services('offers'), schema: { body: holdBody, response: { 200: holdSchema, 201: holdSchema } } },
     async (request, reply) => {
       const hold = await placeHold(deps.pool, { ...request.body, key: callerKey(request, request.body.key) });
       return reply.status(reply201(hold.replayed)).send(holdView(hold));
@@ -37,7 +37,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/holds/:id/post',
-    { preHandler: services('offers'), schema: { params: holdParams, body: noBody, response: { 200: holdSchema } } },
+    { onRequest: services('offers'), schema: { params: holdParams, body: noBody, response: { 200: holdSchema } } },
     async (request) => {
       return holdView(await postHold(deps.pool, BigInt(request.params.id)));
     },
@@ -45,7 +45,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/holds/:id/void',
-    { preHandler: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } },
+    { onRequest: services('offers'), schema: { params: holdParams, response: { 200: holdSchema } } },
     async (request) => {
       return holdView(await voidHold(deps.pool, BigInt(request.params.id)));
     },
@@ -54,7 +54,7 @@ export function internalRoutes(app: Server, deps: TransactionsDeps) {
   // A deposit seen on chain: credited from the hot wallet once per (txid, subaddress).
   app.post(
     '/deposits/credit',
-    { preHandler: services('wallet-manager'), schema: { body: depositBody, response: { 200: transferSchema, 201: transferSchema } } },
+    { onRequest: services('wallet-manager'), schema: { body: depositBody, response: { 200: transferSchema, 201: transferSchema } } },
     async (request, reply) => {
       const { userId, txHash, subaddressIndex, amount } = request.body;
       const record = await transfer(deps.pool, {

@@ -8,7 +8,7 @@ export function userInternalRoutes(app: Server, deps: TransactionsDeps) {
   app.get(
     '/internal/users/:userId/open-money',
     {
-      preHandler: requireService(deps.config.SERVICE_PUBLIC_KEYS, 'transactions', ['login']),
+      onRequest: requireService(deps.config.SERVICE_PUBLIC_KEYS, 'transactions', ['login']),
       schema: { params: internalUserParams, response: { 200: openMoneyView } },
     },
     async (request) => openMoneyOf(deps, request.params.userId),

@@ -31,7 +31,7 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.post(
     '/withdraw',
-    { preHandler: authenticate, schema: { headers: withdrawHeaders, body: withdrawBody, response: { 202: withdrawalSchema } } },
+    { onRequest: authenticate, schema: { headers: withdrawHeaders, body: withdrawBody, response: { 202: withdrawalSchema } } },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       const { userId } = identityOf(request);
@@ -55,7 +55,7 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
 
   app.get(
     '/withdrawals',
-    { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } },
+    { onRequest: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } },
     async (request) => {
       return listWithdrawals(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
     },
@@ -64,7 +64,7 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
   app.get(
     '/withdrawals/:id',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: { params: z.strictObject({ id: z.string().regex(/^\d{1,19}$/) }), response: { 200: withdrawalSchema } },
     },
     async (request) => {

@@ -32,7 +32,7 @@ export function adminRoutes(app: Server, deps: WalletDeps) {
   // Runs one queued withdrawal now (the same at-most-once send as the queue consumer's).
   app.post(
     '/admin/withdraw/execute',
-    { preHandler: adminsOnly, schema: { body: executeBody, response: { 200: executeView } } },
+    { onRequest: adminsOnly, schema: { body: executeBody, response: { 200: executeView } } },
     async (request) => {
       const id = BigInt(request.body.withdrawalId);
       const outcome = await sendWithdrawal(deps, id);
@@ -61,7 +61,7 @@ export function adminRoutes(app: Server, deps: WalletDeps) {
     },
   );
 
-  app.get('/admin/wallet/reconcile', { preHandler: adminsOnly, schema: { response: { 200: reconcileView } } }, async (request) => {
+  app.get('/admin/wallet/reconcile', { onRequest: adminsOnly, schema: { response: { 200: reconcileView } } }, async (request) => {
     const report = await reconcile(deps);
     await deps.pool.query("INSERT INTO audit_log (action, actor_id, ip) VALUES ('ADMIN_WALLET_RECONCILE', ?, ?)", [
       identityOf(request).userId,

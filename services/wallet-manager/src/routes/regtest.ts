@@ -31,7 +31,7 @@ export function regtestRoutes(app: Server, deps: WalletDeps) {
   app.post(
     '/dev/faucet',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: { body, response: { 200: z.object({ txHash: z.string(), address: z.string(), amount: z.string() }) } },
     },
     async (request) => {

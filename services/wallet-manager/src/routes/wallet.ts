@@ -22,11 +22,11 @@ const depositsView = z.object({
 export function walletRoutes(app: Server, deps: WalletDeps) {
   const authenticate = requireUser(deps.tokens);
 
-  app.get('/wallet/deposit-address', { preHandler: authenticate, schema: { response: { 200: addressView } } }, async (request) => {
+  app.get('/wallet/deposit-address', { onRequest: authenticate, schema: { response: { 200: addressView } } }, async (request) => {
     return depositAddressFor(deps, identityOf(request).userId);
   });
 
-  app.get('/wallet/deposits', { preHandler: authenticate, schema: { response: { 200: depositsView } } }, async (request) => {
+  app.get('/wallet/deposits', { onRequest: authenticate, schema: { response: { 200: depositsView } } }, async (request) => {
     return depositsOf(deps, identityOf(request).userId);
   });
 }
