@@ -4,11 +4,19 @@ import { tryNamedLock } from './domain/named-lock.ts';
 import { dueRetries, sendWithdrawal } from './domain/sends.ts';
 import { daemonRpcOf, generateBlocks } from './monero/daemon.ts';
 
-/** A job run every `seconds`, never twice at once in this process; failures are logged and retried next time. */
+/**
+ * A job run every `seconds`, never twice at once in this process; failures are logged and retried
+ * next time. A tick that comes while a pass still runs is skipped: queued behind it, slow passes
+ * (a wallet-rpc or database away) would pile up without end, and a stop would wait for them all.
+ */
 function every(deps: WalletDeps, name: string, seconds: number, job: () => Promise<unknown>) {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    running = running.then(job).catch((err) => deps.logger.warn({ err, job: name }, 'job failed'));
+    running ??= job()
+      .catch((err) => deps.logger.warn({ err, job: name }, 'job failed'))
+      .finally(() => {
+        running = undefined;
+      });
   }, seconds * 1000);
   return async () => {
     clearInterval(timer);
