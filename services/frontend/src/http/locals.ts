@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
+import { readerOf } from '../i18n/reader.ts';
+import { LANGUAGES } from '../i18n/setup.ts';
 
-/** What every page may show: the signed-in user (never the tokens) and a one-time message. */
+/** What every page may show: the signed-in user (never the tokens), a one-time message, the reader's language and formats. */
 export function pageLocals(req: Request, res: Response, next: NextFunction) {
   res.locals.user = req.session.auth?.user ?? null;
   // A signed-in page (balances, a pending 2FA secret) must not come back from the cache after logout.
@@ -12,5 +14,18 @@ export function pageLocals(req: Request, res: Response, next: NextFunction) {
     delete req.session.flash;
     return flash;
   };
+  const reader = readerOf(req);
+  Object.assign(res.locals, {
+    lang: reader.language,
+    timeZone: reader.timeZone,
+    languages: LANGUAGES,
+    when: reader.when,
+    amount: reader.amount,
+    count: reader.count,
+    methodLabel: (method: string) => reader.t(`method.${method}`),
+    stateLabel: (state: string) => reader.t(`state.${state}`),
+    // Where the switcher comes back to: this page, unless it answers a form (whose URL takes only POSTs).
+    here: req.method === 'GET' ? req.originalUrl : '/',
+  });
   next();
 }
