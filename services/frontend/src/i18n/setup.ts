@@ -22,12 +22,17 @@ export const readCatalog = (language: string): Record<string, unknown> => JSON.p
  */
 export function createI18n() {
   const instance = i18next.createInstance();
-  const detector = new LanguageDetector(null, { order: ['cookie', 'header'], lookupCookie: LANGUAGE_COOKIE, caches: false });
+  const detector = new LanguageDetector(null, {
+    order: ['cookie', 'header'],
+    lookupCookie: LANGUAGE_COOKIE,
+    caches: false,
+    // "fr-CA" reads the French pages, and says so as "fr" (Content-Language, <html lang>).
+    convertDetectedLanguage: (code: string) => code.slice(0, 2).toLowerCase(),
+  });
   instance.use(detector).init({
     initAsync: false,
     resources: Object.fromEntries(LANGUAGES.map((language) => [language, { translation: readCatalog(language) }])),
     supportedLngs: [...LANGUAGES],
-    nonExplicitSupportedLngs: true,
     load: 'languageOnly',
     fallbackLng: 'en',
     // EJS escapes what it prints; values are never pre-escaped (no "&amp;" shown twice).
