@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import type { FrontendDeps } from './deps.ts';
 import { errorPages, notFound } from './http/error-pages.ts';
 import { healthRoute } from './http/health.ts';
-import { pageLocals } from './http/locals.ts';
+import { pageLocals, readerLocals } from './http/locals.ts';
 import { requestLogging } from './http/logging.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { preferenceRoutes } from './http/preferences.ts';
@@ -45,6 +45,7 @@ export function createApp(deps: FrontendDeps): Express {
 
   // Every page, error pages included, knows its reader's language from here on.
   app.use(createI18n().middleware);
+  app.use(readerLocals);
 
   const csrf = createCsrf();
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));

@@ -55,6 +55,17 @@ describe('the pages in French', () => {
     const missing = await page('/no/such/page', { 'accept-language': 'fr' });
     assert.equal(missing.status, 404);
     assert.match(missing.html, /Cette page n'existe pas\./);
+    // Refused before the session is read (no CSRF token): still in the reader's language.
+    const forged = await fetch(`${frontend.url}/preferences`, {
+      method: 'POST',
+      headers: { 'accept-language': 'fr', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'language=en',
+    });
+    assert.equal(forged.status, 403);
+    const refused = await forged.text();
+    assert.match(refused, /<html lang="fr">/);
+    assert.match(refused, /Formulaire expiré/);
+    assert.equal(forged.headers.get('set-cookie'), null, 'a forged form changes no preference');
   });
 
   /** A new account (signed up on the English form), then switched to French with the top bar's link, by keyboard. */

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { readerOf } from '../i18n/reader.ts';
 import { LANGUAGES } from '../i18n/setup.ts';
 
-/** What every page may show: the signed-in user (never the tokens), a one-time message, the reader's language and formats. */
+/** What every page may show: the signed-in user (never the tokens) and a one-time message. */
 export function pageLocals(req: Request, res: Response, next: NextFunction) {
   res.locals.user = req.session.auth?.user ?? null;
   // A signed-in page (balances, a pending 2FA secret) must not come back from the cache after logout.
@@ -14,6 +14,14 @@ export function pageLocals(req: Request, res: Response, next: NextFunction) {
     delete req.session.flash;
     return flash;
   };
+  next();
+}
+
+/**
+ * The reader's language, time zone and formats for the templates. Right after the i18n middleware,
+ * before the session and the CSRF check, so that their error pages are in the reader's language too.
+ */
+export function readerLocals(req: Request, res: Response, next: NextFunction) {
   const reader = readerOf(req);
   Object.assign(res.locals, {
     lang: reader.language,
