@@ -101,9 +101,14 @@ describe('the pages in French', () => {
       "app.js sets the browser's time zone",
     );
     await screenshot(p, 'fr-trades');
+    // At phone width the switcher stays in the top bar, outside the folded menu.
+    await p.setViewportSize({ width: 390, height: 800 });
+    await p.goto(`${frontend.url}/`);
+    assert.ok(await p.isVisible('a[hreflang=en]'), 'the switcher is visible on a phone');
+    await screenshot(p, 'fr-home-phone');
     await p.click('a[hreflang=en]');
     assert.equal(await p.getAttribute('html', 'lang'), 'en');
-    assert.equal(await p.textContent('h1'), 'My trades');
+    assert.equal(await p.textContent('h1'), 'Buy Monero');
     await context.close();
   });
 
