@@ -32,6 +32,7 @@ export const knownRefusals: KnownRefusal[] = [
   { match: /^This session has ended|^This account no longer exists/, key: 'errors.sessionEnded' },
   { match: /^No such offer|^There is no such offer/, key: 'errors.noOffer' },
   { match: /^No such trade/, key: 'errors.noTrade' },
+  { match: /^No such withdrawal/, key: 'errors.noWithdrawal' },
   { match: /^No such user|^No user named|^There is no such trader/, key: 'errors.noUser' },
   { match: /^There is no such page/, key: 'errors.noPage' },
   { match: /^This offer is not active/, key: 'errors.offerNotActive' },
