@@ -155,6 +155,11 @@ export const authorizationMatrix: MatrixRow[] = [
   },
   { route: 'POST /trades/:id/cancel', cases: [{ on: trade('AWAITING_PAYMENT'), expect: partiesOnly }, disputed()] },
   {
+    route: 'PUT /trades/:id/payment-details',
+    cases: [{ on: trade('AWAITING_PAYMENT', 'seller'), expect: partiesOnly }, disputed('seller')],
+    body: { paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189' },
+  },
+  {
     route: 'POST /trades/:id/dispute',
     cases: [{ on: trade('PAYMENT_SENT'), expect: partiesOnly }, disputed()],
     body: { reason: 'the payment never arrived' },

@@ -84,6 +84,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/trades'),
         route('GET', '/trades/:id'),
         ...['paid', 'release', 'cancel', 'dispute', 'feedback'].map((action) => route('POST', `/trades/:id/${action}`)),
+        route('PUT', '/trades/:id/payment-details'),
         route('GET', '/trades/:id/messages'),
         route('POST', '/trades/:id/messages'),
         route('GET', '/users/:id', false),

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { positiveXmrAmount } from '../money.ts';
+import { paymentDetails } from './offers.ts';
 
 /** Trade bodies and answers of the offers service (through the gateway). Bodies are strict. */
 export const tradeStates = ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'COMPLETED', 'CANCELLED', 'DISPUTED', 'RESOLVED'] as const;
 
-export const openTradeBody = z.strictObject({ amount: positiveXmrAmount, paymentMethod: z.string().min(1).max(32) });
+/** `paymentDetails`: the seller's, when the taker is the seller (a BUY offer); a SELL offer's come with the offer. */
+export const openTradeBody = z.strictObject({
+  amount: positiveXmrAmount,
+  paymentMethod: z.string().min(1).max(32),
+  paymentDetails: paymentDetails.optional(),
+});
+/** The seller gives or corrects how to be paid, until the buyer says the money is sent. */
+export const paymentDetailsBody = z.strictObject({ paymentDetails });
 export const releaseBody = z.strictObject({
   totp: z
     .string()
@@ -34,6 +42,8 @@ export const tradeView = z.object({
   fiatAmount: z.string(),
   fiatCurrency: z.string(),
   paymentMethod: z.string(),
+  /** How to pay the seller: to the trade's two parties, and to moderators once it is disputed; null to others, or when not given yet. */
+  paymentDetails: z.string().nullable(),
   state: z.enum(tradeStates),
   paymentDeadline: z.string(),
   paidAt: z.string().nullable(),

@@ -18,6 +18,7 @@ export interface TradeRow {
   fiatAmount: string;
   fiatCurrency: string;
   paymentMethod: string;
+  paymentDetails: string | null;
   state: TradeState;
   holdId: bigint | null;
   escrow: 'NONE' | 'HELD' | 'POSTED' | 'VOIDED';
@@ -33,7 +34,7 @@ export interface TradeRow {
 }
 
 export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId, amount, CAST(price AS CHAR) AS price,
-  CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, state, hold_id AS holdId, escrow,
+  CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, payment_details AS paymentDetails, state, hold_id AS holdId, escrow,
   payment_deadline AS paymentDeadline, paid_at AS paidAt, completed_at AS completedAt, cancelled_at AS cancelledAt, cancel_reason AS cancelReason,
   disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt`;
 
@@ -59,7 +60,12 @@ export async function visibleTrade(deps: OffersDeps, id: number, identity: Acces
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const fiat = (decimal: string) => formatFiat(fiatOf(decimal));
 
-export function tradeView(t: TradeRow) {
+/** The seller's payment details are for the trade's two parties, and for moderators once it is disputed. */
+function mayReadPaymentDetails(t: TradeRow, viewer: AccessIdentity): boolean {
+  return t.buyerId === viewer.userId || t.sellerId === viewer.userId || (staff(viewer) && t.disputedAt !== null);
+}
+
+export function tradeView(t: TradeRow, viewer: AccessIdentity) {
   return {
     id: t.id,
     offerId: t.offerId,
@@ -70,6 +76,7 @@ export function tradeView(t: TradeRow) {
     fiatAmount: fiat(t.fiatAmount),
     fiatCurrency: t.fiatCurrency,
     paymentMethod: t.paymentMethod,
+    paymentDetails: mayReadPaymentDetails(t, viewer) ? t.paymentDetails : null,
     state: t.state,
     paymentDeadline: t.paymentDeadline.toISOString(),
     paidAt: iso(t.paidAt),
