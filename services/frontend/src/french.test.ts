@@ -107,10 +107,18 @@ describe('the pages in French', () => {
     assert.ok(await p.isVisible('a[hreflang=en]'), 'the switcher is visible on a phone');
     await screenshot(p, 'fr-home-phone');
     await p.click('a[hreflang=en]');
-    assert.equal(await p.getAttribute('html', 'lang'), 'en');
+    await p.waitForFunction(() => document.documentElement.lang === 'en');
     assert.equal(await p.textContent('h1'), 'Buy Monero');
     await context.close();
   });
+
+  /** Clicks a form's button and waits for the page that answers it (the old page may show a notice of the same kind). */
+  const submit = async (p: Page, button: string) => {
+    await p.evaluate(() => document.documentElement.setAttribute('data-before-submit', ''));
+    await p.click(button);
+    await p.waitForFunction(() => !document.documentElement.hasAttribute('data-before-submit'));
+    await p.waitForLoadState('load');
+  };
 
   const openOfferForm = async (p: Page) => {
     await p.goto(`${frontend.url}/my/offers/new`);
@@ -127,7 +135,7 @@ describe('the pages in French', () => {
 
     await openOfferForm(sp);
     await sp.uncheck('input[name=paymentMethods][value=SEPA]');
-    await sp.click('button:has-text("Publier l\'offre")');
+    await submit(sp, 'button:has-text("Publier l\'offre")');
     assert.equal(
       ((await sp.textContent('.notice.error')) ?? '').trim(),
       'Choisissez au moins un moyen de paiement.',
@@ -150,13 +158,13 @@ describe('the pages in French', () => {
     await bp.goto(`${frontend.url}/offers/${offer.id}`);
     assert.match((await bp.textContent('.facts')) ?? '', /1\u202f250,50 EUR/);
     await bp.fill('input[name=amount]', '6');
-    await bp.click('button:has-text("Acheter des XMR")');
+    await submit(bp, 'button:has-text("Acheter des XMR")');
     assert.equal(
       ((await bp.textContent('.notice.error')) ?? '').trim(),
       'Le montant doit être compris entre 0,1 et 5 XMR pour cette offre.',
     );
     await bp.fill('input[name=amount]', 'beaucoup');
-    await bp.click('button:has-text("Acheter des XMR")');
+    await submit(bp, 'button:has-text("Acheter des XMR")');
     assert.equal(
       ((await bp.textContent('.notice.error')) ?? '').trim(),
       'Saisissez un montant en XMR sous forme de nombre, comme 0,5 (12 décimales au plus).',
@@ -182,8 +190,7 @@ describe('the pages in French', () => {
     assert.equal(await sp.textContent('[data-balance=available]'), '9,5');
     await sp.fill('input[name=address]', ADDRESS);
     await sp.fill('input[name=amount]', '0,25');
-    await sp.click('button:has-text("Retirer")');
-    await sp.waitForURL(`${frontend.url}/wallet`);
+    await submit(sp, 'button:has-text("Retirer")');
     assert.equal(((await sp.textContent('.notice.ok')) ?? '').trim(), 'Retrait de 0,25 XMR demandé (frais : 0,01 XMR).');
     assert.equal(await sp.textContent('[data-balance=available]'), '9,24');
     await screenshot(sp, 'fr-wallet');
