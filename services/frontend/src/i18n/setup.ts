@@ -12,7 +12,7 @@ export const LANGUAGE_COOKIE = 'pupero_lang';
 /** What a route or a helper needs of i18next: a key (and its values) to a sentence. */
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
 
-export const catalogPath = (language: string) => fileURLToPath(new URL(`../../locales/${language}/translation.json`, import.meta.url));
+const catalogPath = (language: string) => fileURLToPath(new URL(`../../locales/${language}/translation.json`, import.meta.url));
 export const readCatalog = (language: string): Record<string, unknown> => JSON.parse(readFileSync(catalogPath(language), 'utf8'));
 
 /**
