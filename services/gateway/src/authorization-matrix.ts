@@ -99,6 +99,7 @@ export const authorizationMatrix: MatrixRow[] = [
   },
   { route: 'GET /transactions', cases: self(signedIn) },
   { route: 'POST /withdraw', cases: self(signedIn), body: {} },
+  { route: 'GET /withdraw/terms', cases: self(signedIn) },
   { route: 'GET /withdrawals', cases: self(signedIn) },
   {
     route: 'GET /withdrawals/:id',

@@ -58,6 +58,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/balances/:id'),
         route('GET', '/transactions'),
         route('POST', '/withdraw'),
+        route('GET', '/withdraw/terms'),
         route('GET', '/withdrawals'),
         route('GET', '/withdrawals/:id'),
         route('GET', '/admin/ledger/summary'),

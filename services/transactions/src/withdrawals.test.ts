@@ -48,6 +48,25 @@ describe('withdrawals through the gateway', () => {
     assert.equal(total.body.total, '8.99', 'the refused requests moved nothing');
   });
 
+  it('tells the fee and the most that can be withdrawn, and "withdraw everything" sends exactly that', async () => {
+    const user = await stack.signUp('wt');
+    await stack.fund(user.id, '2.5');
+    const terms = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.deepEqual(terms.body, { fee: '0.01', minimum: '0.001', available: '2.5', maximum: '2.49' });
+    assert.equal(
+      (await withdraw(user.token, 'all-1', { address: ADDRESS, amount: '2.5' })).body.code,
+      'INSUFFICIENT_FUNDS',
+      'the fee comes on top',
+    );
+    const everything = await withdraw(user.token, 'all-2', { address: ADDRESS, amount: terms.body.maximum });
+    assert.equal(everything.status, 202, JSON.stringify(everything.body));
+    const after = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.deepEqual(after.body, { fee: '0.01', minimum: '0.001', available: '0', maximum: '0' });
+    await stack.fund(user.id, '0.0105');
+    const dust = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.equal(dust.body.maximum, '0', '0.0005 after the fee is under the minimum: nothing can be withdrawn');
+  });
+
   it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
     const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
     await stack.fund(user.id, '2');

@@ -77,6 +77,8 @@ export const depositBody = z.strictObject({
 });
 
 export const balanceView = z.object({ userId: z.number().int(), available: z.string(), held: z.string(), total: z.string() });
+/** What a withdrawal costs and allows, before one is asked: `maximum` is what "withdraw everything" sends (available − fee; 0 below the minimum). */
+export const withdrawalTermsView = z.object({ fee: z.string(), minimum: z.string(), available: z.string(), maximum: z.string() });
 
 export const historyQuery = z.strictObject({ cursor: id.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 export const historyItem = z.object({

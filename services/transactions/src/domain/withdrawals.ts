@@ -138,3 +138,19 @@ export function withdrawalView(row: WithdrawalRow) {
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+/** The fee, the minimum, and the most the user can withdraw now: their available balance less the fee. */
+export async function withdrawalTerms(deps: TransactionsDeps, userId: number) {
+  const { WITHDRAWAL_FEE_XMR: fee, MIN_WITHDRAWAL_XMR: minimum } = deps.config;
+  const [row] = (await deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [userAccount(userId)])) as {
+    available: bigint;
+  }[];
+  const available = BigInt(row?.available ?? 0n);
+  const most = available - fee;
+  return {
+    fee: formatXmr(fee),
+    minimum: formatXmr(minimum),
+    available: formatXmr(available),
+    maximum: formatXmr(most >= minimum ? most : 0n),
+  };
+}

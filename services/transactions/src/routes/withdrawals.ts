@@ -3,6 +3,7 @@ import {
   idempotencyKey,
   withdrawalListView,
   withdrawalView as withdrawalSchema,
+  withdrawalTermsView,
   withdrawBody,
 } from '@pupero/shared/contracts';
 import { AppError } from '@pupero/shared/errors';
@@ -16,6 +17,7 @@ import {
   findWithdrawalById,
   listWithdrawals,
   requestWithdrawal,
+  withdrawalTerms,
   withdrawalView,
 } from '../domain/withdrawals.ts';
 
@@ -45,6 +47,10 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
         });
       return reply.status(202).send(withdrawalView(row));
     },
+  );
+
+  app.get('/withdraw/terms', { preHandler: authenticate, schema: { response: { 200: withdrawalTermsView } } }, async (request) =>
+    withdrawalTerms(deps, identityOf(request).userId),
   );
 
   app.get(
