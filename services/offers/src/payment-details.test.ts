@@ -62,6 +62,11 @@ describe("the seller's payment details", () => {
     });
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
     assert.equal(opened.body.paymentDetails, IBAN, 'the buyer is told how to pay');
+    assert.deepEqual(
+      [opened.body.buyerUsername, opened.body.sellerUsername],
+      [buyer!.username, seller!.username],
+      'each side sees who the other is',
+    );
     const trade = `/trades/${opened.body.id}`;
     assert.equal((await stack.api('GET', trade, { token: buyer!.token })).body.paymentDetails, IBAN);
     assert.equal((await stack.api('GET', trade, { token: seller!.token })).body.paymentDetails, IBAN);

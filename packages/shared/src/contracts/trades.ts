@@ -37,6 +37,9 @@ export const tradeView = z.object({
   offerId: z.number().int(),
   buyerId: z.number().int(),
   sellerId: z.number().int(),
+  /** The parties' names (their profiles carry their reputation); null once an account is deleted. */
+  buyerUsername: z.string().nullable(),
+  sellerUsername: z.string().nullable(),
   amount: z.string(),
   price: z.string(),
   fiatAmount: z.string(),

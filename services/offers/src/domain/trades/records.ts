@@ -13,6 +13,9 @@ export interface TradeRow {
   offerId: number;
   buyerId: number;
   sellerId: number;
+  /** Null once the account is deleted. */
+  buyerUsername: string | null;
+  sellerUsername: string | null;
   amount: bigint;
   price: string;
   fiatAmount: string;
@@ -33,7 +36,8 @@ export interface TradeRow {
   createdAt: Date;
 }
 
-export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId, amount, CAST(price AS CHAR) AS price,
+export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId,
+  (SELECT username FROM users WHERE users.id = buyer_id) AS buyerUsername, (SELECT username FROM users WHERE users.id = seller_id) AS sellerUsername, amount, CAST(price AS CHAR) AS price,
   CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, payment_details AS paymentDetails, state, hold_id AS holdId, escrow,
   payment_deadline AS paymentDeadline, paid_at AS paidAt, completed_at AS completedAt, cancelled_at AS cancelledAt, cancel_reason AS cancelReason,
   disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt`;
@@ -71,6 +75,8 @@ export function tradeView(t: TradeRow, viewer: AccessIdentity) {
     offerId: t.offerId,
     buyerId: t.buyerId,
     sellerId: t.sellerId,
+    buyerUsername: t.buyerUsername,
+    sellerUsername: t.sellerUsername,
     amount: formatXmr(t.amount),
     price: fiat(t.price),
     fiatAmount: fiat(t.fiatAmount),
