@@ -91,6 +91,9 @@ export const authorizationMatrix: MatrixRow[] = [
   { route: 'POST /auth/2fa/enable', cases: self(signedIn), body: {} },
   { route: 'POST /auth/2fa/confirm', cases: self(signedIn), body: {} },
   { route: 'POST /auth/2fa/disable', cases: self(signedIn), body: {} },
+  { route: 'GET /auth/admin/users', cases: self(adminsOnly) },
+  // The owner's own role again: allowed, and it changes nothing (no session of the owner ends).
+  { route: 'PUT /auth/admin/users/:id/role', cases: [{ on: { kind: 'user-id' }, expect: adminsOnly }], body: { role: 'user' } },
 
   // transactions: a user's own money; admins may read anyone's, moderators may not
   {
@@ -106,6 +109,7 @@ export const authorizationMatrix: MatrixRow[] = [
     cases: [{ on: { kind: 'withdrawal' }, expect: answers('denied-401', 'allowed', 'not-found-404', 'not-found-404', 'allowed') }],
   },
   { route: 'GET /admin/ledger/summary', cases: self(adminsOnly) },
+  { route: 'GET /admin/withdrawals', cases: self(adminsOnly) },
   {
     route: 'POST /admin/ledger/corrections',
     cases: self(adminsOnly),

@@ -43,6 +43,8 @@ export function upstreams(config: Config): Upstream[] {
         route('POST', '/auth/2fa/enable'),
         route('POST', '/auth/2fa/confirm'),
         route('POST', '/auth/2fa/disable'),
+        route('GET', '/auth/admin/users'),
+        route('PUT', '/auth/admin/users/:id/role'),
       ],
     },
   ];
@@ -50,7 +52,7 @@ export function upstreams(config: Config): Upstream[] {
     list.push({
       name: 'transactions',
       url: config.TRANSACTIONS_SERVICE_URL,
-      mounts: ['/balances', '/transactions', '/withdraw', '/withdrawals', '/admin/ledger'].map((prefix) => ({
+      mounts: ['/balances', '/transactions', '/withdraw', '/withdrawals', '/admin/ledger', '/admin/withdrawals'].map((prefix) => ({
         prefix,
         rewritePrefix: prefix,
       })),
@@ -63,6 +65,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/withdrawals/:id'),
         route('GET', '/admin/ledger/summary'),
         route('POST', '/admin/ledger/corrections'),
+        route('GET', '/admin/withdrawals'),
       ],
     });
   }

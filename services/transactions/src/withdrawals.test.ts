@@ -67,6 +67,35 @@ describe('withdrawals through the gateway', () => {
     assert.equal(dust.body.maximum, '0', '0.0005 after the fee is under the minimum: nothing can be withdrawn');
   });
 
+  it("lists every user's withdrawals to admins, newest first, by state; to nobody else", async () => {
+    const [user, admin] = [await stack.signUp('wl'), await stack.signUp('wa')];
+    await stack.fund(user.id, '3');
+    const first = (await withdraw(user.token, 'list-1', { address: ADDRESS, amount: '1' })).body;
+    const second = (await withdraw(user.token, 'list-2', { address: ADDRESS, amount: '1.5' })).body;
+    const adminToken = await stack.makeAdmin(admin.username, admin.password);
+    const pending = await stack.api('GET', '/admin/withdrawals?state=PENDING&limit=100', { token: adminToken });
+    assert.equal(pending.status, 200, JSON.stringify(pending.body));
+    const mine = pending.body.items.filter((w: { userId: number }) => w.userId === user.id);
+    assert.deepEqual(
+      mine.map((w: { id: string; amount: string }) => [w.id, w.amount]),
+      [
+        [second.id, '1.5'],
+        [first.id, '1'],
+      ],
+    );
+    const page = await stack.api('GET', '/admin/withdrawals?limit=1', { token: adminToken });
+    assert.equal(page.body.items.length, 1);
+    assert.ok(page.body.nextCursor);
+    assert.equal(
+      (await stack.api('GET', '/admin/withdrawals?state=SENT', { token: adminToken })).body.items.filter(
+        (w: { userId: number }) => w.userId === user.id,
+      ).length,
+      0,
+    );
+    assert.equal((await stack.api('GET', '/admin/withdrawals', { token: user.token })).status, 403);
+    assert.equal((await stack.api('GET', '/admin/withdrawals?state=LOST', { token: adminToken })).status, 400);
+  });
+
   it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
     const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
     await stack.fund(user.id, '2');

@@ -67,3 +67,14 @@ export const twoFactorStatusView = z.object({
   /** Only in the answer that turns 2FA on: shown this once, stored hashed. */
   recoveryCodes: z.array(z.string()).optional(),
 });
+
+/** The admin pages' user list: newest first, by the start of a name or e-mail address, or by role. */
+export const userListQuery = z.strictObject({
+  q: z.string().trim().min(1).max(254).optional(),
+  role: z.enum(roles).optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const userListView = z.object({ items: z.array(userView), nextCursor: z.number().int().nullable() });
+export const userIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const roleBody = z.strictObject({ role: z.enum(roles) });

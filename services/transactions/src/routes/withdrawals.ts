@@ -57,7 +57,7 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
     '/withdrawals',
     { preHandler: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } },
     async (request) => {
-      return listWithdrawals(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
+      return listWithdrawals(deps, { userId: identityOf(request).userId }, request.query.cursor, request.query.limit);
     },
   );
 
