@@ -113,6 +113,7 @@ describe("the seller's payment details", () => {
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
     const trade = `/trades/${opened.body.id}`;
     assert.equal((await stack.api('GET', trade, { token: owner!.token })).body.paymentDetails, PAYPAL, 'the owner buys: it pays there');
+    assert.equal(opened.body.awaiting, 'BUYER', 'details given: the buyer pays next');
 
     const corrected = await stack.api('PUT', `${trade}/payment-details`, { token: taker!.token, body: { paymentDetails: IBAN } });
     assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
@@ -120,6 +121,12 @@ describe("the seller's payment details", () => {
     const byBuyer = await stack.api('PUT', `${trade}/payment-details`, { token: owner!.token, body: { paymentDetails: PAYPAL } });
     assert.equal(byBuyer.status, 403, 'only the seller says where to be paid');
     assert.equal((await stack.api('POST', `${trade}/paid`, { token: owner!.token })).status, 200);
+    const open = await stack.api('GET', '/trades?open=true', { token: taker!.token });
+    assert.deepEqual(
+      open.body.items.map((t: { id: number; awaiting: string }) => [t.id, t.awaiting]),
+      [[opened.body.id, 'SELLER']],
+      "the seller's move: release",
+    );
     const late = await stack.api('PUT', `${trade}/payment-details`, { token: taker!.token, body: { paymentDetails: PAYPAL } });
     assert.equal(late.status, 409, 'not once the buyer has paid to the details it saw');
     assert.equal((await stack.api('GET', trade, { token: owner!.token })).body.paymentDetails, IBAN);
@@ -140,5 +147,28 @@ describe("the seller's payment details", () => {
     assert.equal(turned.body.paymentDetails, null);
     const both = await stack.api('PATCH', `/offers/${offer.body.id}`, { token: seller!.token, body: { paymentDetails: PAYPAL } });
     assert.equal(both.status, 400, 'details on a BUY offer');
+  });
+
+  it('say whose move it is: a seller who gave no details is asked for them, and finished trades leave the open list', async () => {
+    const [seller, buyer] = (await Promise.all(['pws', 'pwb'].map((p) => stack.signUp(p)))) as User[];
+    await stack.fund(seller!.id, '2');
+    const offer = await stack.api('POST', '/offers', { token: seller!.token, body: offerBody('SELL') });
+    const opened = await stack.api('POST', `/offers/${offer.body.id}/trades`, {
+      token: buyer!.token,
+      body: { amount: '0.5', paymentMethod: 'SEPA' },
+    });
+    assert.equal(opened.body.awaiting, 'SELLER', 'no details yet: the seller must say where to be paid');
+    const open = async (user: User) =>
+      (await stack.api('GET', '/trades?open=true', { token: user.token })).body.items.map((t: { id: number }) => t.id);
+    assert.deepEqual(await open(seller!), [opened.body.id], 'the seller sees the new trade among its open ones');
+    const given = await stack.api('PUT', `/trades/${opened.body.id}/payment-details`, {
+      token: seller!.token,
+      body: { paymentDetails: IBAN },
+    });
+    assert.equal(given.body.awaiting, 'BUYER');
+    await stack.api('POST', `/trades/${opened.body.id}/cancel`, { token: buyer!.token });
+    assert.deepEqual(await open(buyer!), [], 'a cancelled trade is not open');
+    const all = await stack.api('GET', '/trades', { token: buyer!.token });
+    assert.equal(all.body.items[0].awaiting, null);
   });
 });

@@ -31,6 +31,8 @@ export const pageQuery = z.strictObject({
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** The caller's trades; `open=true`: only those still under way (awaiting payment, payment sent, disputed). */
+export const myTradesQuery = pageQuery.extend({ open: z.enum(['true', 'false']).optional() });
 
 export const tradeView = z.object({
   id: z.number().int(),
@@ -48,6 +50,8 @@ export const tradeView = z.object({
   /** How to pay the seller: to the trade's two parties, and to moderators once it is disputed; null to others, or when not given yet. */
   paymentDetails: z.string().nullable(),
   state: z.enum(tradeStates),
+  /** Who must act next: the buyer pays, the seller gives payment details or releases, a moderator decides; null when over. */
+  awaiting: z.enum(['BUYER', 'SELLER', 'MODERATOR']).nullable(),
   paymentDeadline: z.string(),
   paidAt: z.string().nullable(),
   completedAt: z.string().nullable(),

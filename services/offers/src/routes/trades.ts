@@ -1,7 +1,7 @@
 import {
   disputeBody,
+  myTradesQuery,
   openTradeBody,
-  pageQuery,
   paymentDetailsBody,
   releaseBody,
   tradeListView,
@@ -31,13 +31,14 @@ export function tradeRoutes(app: Server, deps: OffersDeps) {
 
   app.get(
     '/trades',
-    { preHandler: authenticate, schema: { querystring: pageQuery, response: { 200: tradeListView } } },
+    { preHandler: authenticate, schema: { querystring: myTradesQuery, response: { 200: tradeListView } } },
     async (request) => {
       const identity = identityOf(request);
       const { userId } = identity;
-      const { cursor, limit } = request.query;
+      const { cursor, limit, open } = request.query;
+      const underWay = open === 'true' ? "AND state IN ('AWAITING_PAYMENT', 'PAYMENT_SENT', 'DISPUTED')" : '';
       const rows = (await deps.pool.query(
-        `SELECT ${TRADE_COLUMNS} FROM trades WHERE (buyer_id = ? OR seller_id = ?) AND id < ? ORDER BY id DESC LIMIT ?`,
+        `SELECT ${TRADE_COLUMNS} FROM trades WHERE (buyer_id = ? OR seller_id = ?) ${underWay} AND id < ? ORDER BY id DESC LIMIT ?`,
         [userId, userId, cursor ?? 2_147_483_647, limit + 1],
       )) as TradeRow[];
       const page = rows.slice(0, limit);

@@ -69,6 +69,13 @@ function mayReadPaymentDetails(t: TradeRow, viewer: AccessIdentity): boolean {
   return t.buyerId === viewer.userId || t.sellerId === viewer.userId || (staff(viewer) && t.disputedAt !== null);
 }
 
+/** Whose move it is. A buyer cannot pay before the seller has said where. */
+function awaiting(t: TradeRow): 'BUYER' | 'SELLER' | 'MODERATOR' | null {
+  if (t.state === 'AWAITING_PAYMENT') return t.paymentDetails === null ? 'SELLER' : 'BUYER';
+  if (t.state === 'PAYMENT_SENT') return 'SELLER';
+  return t.state === 'DISPUTED' ? 'MODERATOR' : null;
+}
+
 export function tradeView(t: TradeRow, viewer: AccessIdentity) {
   return {
     id: t.id,
@@ -84,6 +91,7 @@ export function tradeView(t: TradeRow, viewer: AccessIdentity) {
     paymentMethod: t.paymentMethod,
     paymentDetails: mayReadPaymentDetails(t, viewer) ? t.paymentDetails : null,
     state: t.state,
+    awaiting: awaiting(t),
     paymentDeadline: t.paymentDeadline.toISOString(),
     paidAt: iso(t.paidAt),
     completedAt: iso(t.completedAt),
