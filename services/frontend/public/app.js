@@ -30,12 +30,17 @@ function showPriceField() {
 for (const radio of priceTypes) radio.addEventListener('change', showPriceField);
 if (priceTypes.length > 0) showPriceField();
 
-// What an amount costs, in exact decimals (BigInt): XMR has 12 decimals, prices 8.
+// What an amount costs, in exact decimals (BigInt): XMR has 12 decimals, prices 8. The amount is
+// read as the server reads it: spaces as thousands separators, a lone comma as the decimal comma.
 function scaled(text, decimals) {
-  const match = /^(\d{1,10})(?:\.(\d+))?$/.exec(text.trim());
+  const typed = text.replace(/[\s\u00a0\u202f]/g, '');
+  const plain = typed.includes('.') ? typed.replaceAll(',', '') : typed.replace(',', '.');
+  const match = /^(\d{1,10})(?:\.(\d+))?$/.exec(plain);
   if (!match || (match[2] ?? '').length > decimals) return null;
   return BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt((match[2] ?? '').padEnd(decimals, '0') || '0');
 }
+const pageLanguage = document.documentElement.lang || 'en';
+const decimalMark = new Intl.NumberFormat(pageLanguage).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
 const amountInput = document.querySelector('input[data-price]');
 const preview = document.querySelector('[data-fiat-preview]');
 if (amountInput && preview && amountInput.dataset.price) {
@@ -47,10 +52,18 @@ if (amountInput && preview && amountInput.dataset.price) {
       return;
     }
     const cents = (amount * price) / 10n ** 18n;
-    preview.textContent = `≈ ${cents / 100n}.${String(cents % 100n).padStart(2, '0')} ${amountInput.dataset.currency}`;
+    const whole = new Intl.NumberFormat(pageLanguage).format(cents / 100n);
+    preview.textContent = `≈ ${whole}${decimalMark}${String(cents % 100n).padStart(2, '0')} ${amountInput.dataset.currency}`;
   };
   amountInput.addEventListener('input', update);
   update();
+}
+
+// The reader's time zone, once: the server writes dates in it (the account page can change it).
+if (!document.cookie.split('; ').some((c) => c.startsWith('pupero_tz='))) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API exists only in secure contexts, and a local stack is plain HTTP.
+  if (zone) document.cookie = `pupero_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
 }
 
 // A click on the deposit address copies it.

@@ -4,9 +4,11 @@ import express, { type Express } from 'express';
 import type { FrontendDeps } from './deps.ts';
 import { errorPages, notFound } from './http/error-pages.ts';
 import { healthRoute } from './http/health.ts';
-import { pageLocals } from './http/locals.ts';
+import { pageLocals, readerLocals } from './http/locals.ts';
 import { requestLogging } from './http/logging.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { preferenceRoutes } from './http/preferences.ts';
+import { createI18n } from './i18n/setup.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { disputeRoutes } from './routes/disputes.ts';
@@ -41,6 +43,10 @@ export function createApp(deps: FrontendDeps): Express {
   app.use('/static', express.static(here('../public'), { maxAge: '1h', index: false }));
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/icon.svg'));
 
+  // Every page, error pages included, knows its reader's language from here on.
+  app.use(createI18n().middleware);
+  app.use(readerLocals);
+
   const csrf = createCsrf();
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(sessions(config, deps.sessionStore));
@@ -48,6 +54,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(csrf.exposeToken);
   app.use(pageLocals);
 
+  app.use(preferenceRoutes(deps));
   app.use(offerRoutes(deps));
   app.use(authRoutes(deps));
   app.use(myOfferRoutes(deps));

@@ -50,7 +50,8 @@ describe('accounts in the browser', () => {
     await screenshot(page, 'home-signed-in');
 
     const cookies = await context.cookies();
-    assert.deepEqual(cookies.map((c) => c.name).sort(), ['pupero', 'pupero_device']);
+    // pupero_tz: the browser's time zone, set once by app.js for the dates of the pages.
+    assert.deepEqual(cookies.map((c) => c.name).sort(), ['pupero', 'pupero_device', 'pupero_tz']);
     const session = cookies.find((c) => c.name === 'pupero');
     assert.equal(session?.httpOnly, true);
     assert.equal(session?.sameSite, 'Lax');
@@ -171,9 +172,9 @@ describe('accounts in the browser', () => {
 
     await logOut(page, frontend.url);
     assert.deepEqual(
-      (await context.cookies()).map((c) => c.name),
-      ['pupero_device'],
-      'the logout clears the session cookie; the device cookie stays',
+      (await context.cookies()).map((c) => c.name).sort(),
+      ['pupero_device', 'pupero_tz'],
+      'the logout clears the session cookie; the device cookie (and the time zone) stay',
     );
     // What express-session does when a request of this session, begun before the logout, ends: save it.
     await new Promise<void>((resolve, reject) => store.set(sid, loaded, (err) => (err ? reject(err) : resolve())));

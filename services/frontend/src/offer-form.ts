@@ -1,3 +1,4 @@
+import { normalizeDecimal } from './i18n/format.ts';
 import { field, fields } from './routes/support.ts';
 
 /** What the offer form holds, as typed (re-shown after a refusal). */
@@ -63,6 +64,8 @@ export function offerBody(v: OfferFormValues, forPatch: boolean) {
   const other = v.paymentMethods.includes('OTHER');
   const absent = forPatch ? null : undefined;
   const whole = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
+  // "0,5" and "1 000" as typed by a person; what is no number goes as typed, for the gateway to refuse.
+  const decimal = (text: string) => normalizeDecimal(text) ?? text;
   const minTrades = v.minTakerCompletedTrades === '' ? 0 : whole(v.minTakerCompletedTrades);
   const body = {
     side: v.side,
@@ -70,10 +73,10 @@ export function offerBody(v: OfferFormValues, forPatch: boolean) {
     paymentMethods: v.paymentMethods,
     otherMethod: other ? v.otherMethod : absent,
     priceType: v.priceType,
-    fixedPrice: fixed ? v.fixedPrice : absent,
-    marginPercent: fixed ? absent : v.marginPercent,
-    minAmount: v.minAmount,
-    maxAmount: v.maxAmount,
+    fixedPrice: fixed ? decimal(v.fixedPrice) : absent,
+    marginPercent: fixed ? absent : decimal(v.marginPercent),
+    minAmount: decimal(v.minAmount),
+    maxAmount: decimal(v.maxAmount),
     paymentWindowMinutes: whole(v.paymentWindowMinutes),
     terms: v.terms === '' ? absent : v.terms,
     minTakerCompletedTrades: minTrades,

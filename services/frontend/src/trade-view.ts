@@ -25,20 +25,8 @@ export function tradeView(trade: any, offer: any, me: SessionUser, now: Date) {
   };
 }
 
+/** The catalog key of what this party should do now ('' for a moderator, who has nothing to do on a trade). */
 function nextStep(role: string, state: string): string {
-  const steps: Record<string, Record<string, string>> = {
-    AWAITING_PAYMENT: {
-      buyer: 'Pay the seller outside Pupero with the agreed method, then press "I have sent the money".',
-      seller: 'Wait for the buyer to pay you. Your XMR is held in escrow meanwhile.',
-    },
-    PAYMENT_SENT: {
-      buyer: 'The seller is checking the payment. The XMR is released to you once they confirm.',
-      seller: 'Check that the money has arrived in your account, then release the XMR.',
-    },
-    COMPLETED: { buyer: 'The XMR is in your wallet.', seller: 'The trade is complete.' },
-    CANCELLED: { buyer: 'This trade was cancelled.', seller: 'This trade was cancelled; your XMR is available again.' },
-    DISPUTED: { buyer: 'A moderator will look at this trade.', seller: 'A moderator will look at this trade.' },
-    RESOLVED: { buyer: 'A moderator decided this trade.', seller: 'A moderator decided this trade.' },
-  };
-  return steps[state]?.[role] ?? '';
+  const states = ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'COMPLETED', 'CANCELLED', 'DISPUTED', 'RESOLVED'];
+  return role !== 'moderator' && states.includes(state) ? `nextStep.${state}.${role}` : '';
 }

@@ -91,6 +91,9 @@ export const authorizationMatrix: MatrixRow[] = [
   { route: 'POST /auth/2fa/enable', cases: self(signedIn), body: {} },
   { route: 'POST /auth/2fa/confirm', cases: self(signedIn), body: {} },
   { route: 'POST /auth/2fa/disable', cases: self(signedIn), body: {} },
+  { route: 'GET /auth/admin/users', cases: self(adminsOnly) },
+  // The owner's own role again: allowed, and it changes nothing (no session of the owner ends).
+  { route: 'PUT /auth/admin/users/:id/role', cases: [{ on: { kind: 'user-id' }, expect: adminsOnly }], body: { role: 'user' } },
 
   // transactions: a user's own money; admins may read anyone's, moderators may not
   {
@@ -99,12 +102,14 @@ export const authorizationMatrix: MatrixRow[] = [
   },
   { route: 'GET /transactions', cases: self(signedIn) },
   { route: 'POST /withdraw', cases: self(signedIn), body: {} },
+  { route: 'GET /withdraw/terms', cases: self(signedIn) },
   { route: 'GET /withdrawals', cases: self(signedIn) },
   {
     route: 'GET /withdrawals/:id',
     cases: [{ on: { kind: 'withdrawal' }, expect: answers('denied-401', 'allowed', 'not-found-404', 'not-found-404', 'allowed') }],
   },
   { route: 'GET /admin/ledger/summary', cases: self(adminsOnly) },
+  { route: 'GET /admin/withdrawals', cases: self(adminsOnly) },
   {
     route: 'POST /admin/ledger/corrections',
     cases: self(adminsOnly),
@@ -154,6 +159,11 @@ export const authorizationMatrix: MatrixRow[] = [
     body: {},
   },
   { route: 'POST /trades/:id/cancel', cases: [{ on: trade('AWAITING_PAYMENT'), expect: partiesOnly }, disputed()] },
+  {
+    route: 'PUT /trades/:id/payment-details',
+    cases: [{ on: trade('AWAITING_PAYMENT', 'seller'), expect: partiesOnly }, disputed('seller')],
+    body: { paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189' },
+  },
   {
     route: 'POST /trades/:id/dispute',
     cases: [{ on: trade('PAYMENT_SENT'), expect: partiesOnly }, disputed()],

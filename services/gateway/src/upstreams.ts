@@ -43,6 +43,8 @@ export function upstreams(config: Config): Upstream[] {
         route('POST', '/auth/2fa/enable'),
         route('POST', '/auth/2fa/confirm'),
         route('POST', '/auth/2fa/disable'),
+        route('GET', '/auth/admin/users'),
+        route('PUT', '/auth/admin/users/:id/role'),
       ],
     },
   ];
@@ -50,7 +52,7 @@ export function upstreams(config: Config): Upstream[] {
     list.push({
       name: 'transactions',
       url: config.TRANSACTIONS_SERVICE_URL,
-      mounts: ['/balances', '/transactions', '/withdraw', '/withdrawals', '/admin/ledger'].map((prefix) => ({
+      mounts: ['/balances', '/transactions', '/withdraw', '/withdrawals', '/admin/ledger', '/admin/withdrawals'].map((prefix) => ({
         prefix,
         rewritePrefix: prefix,
       })),
@@ -58,10 +60,12 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/balances/:id'),
         route('GET', '/transactions'),
         route('POST', '/withdraw'),
+        route('GET', '/withdraw/terms'),
         route('GET', '/withdrawals'),
         route('GET', '/withdrawals/:id'),
         route('GET', '/admin/ledger/summary'),
         route('POST', '/admin/ledger/corrections'),
+        route('GET', '/admin/withdrawals'),
       ],
     });
   }
@@ -84,6 +88,7 @@ export function upstreams(config: Config): Upstream[] {
         route('GET', '/trades'),
         route('GET', '/trades/:id'),
         ...['paid', 'release', 'cancel', 'dispute', 'feedback'].map((action) => route('POST', `/trades/:id/${action}`)),
+        route('PUT', '/trades/:id/payment-details'),
         route('GET', '/trades/:id/messages'),
         route('POST', '/trades/:id/messages'),
         route('GET', '/users/:id', false),

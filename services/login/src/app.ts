@@ -2,6 +2,7 @@ import { createServer, healthRoute, type Server, serviceOpenApi } from '@pupero/
 import { loggerOptions } from '@pupero/shared/logger';
 import { registerMetrics } from '@pupero/shared/metrics';
 import type { LoginDeps } from './deps.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { meRoutes } from './routes/me.ts';
@@ -17,6 +18,7 @@ export function buildApp(deps: LoginDeps, options: { logger?: boolean } = {}): S
   authRoutes(app, deps);
   meRoutes(app, deps);
   twoFactorRoutes(app, deps);
+  adminRoutes(app, deps);
   internalRoutes(app, deps);
   healthRoute(app, { database: () => deps.prisma.$queryRaw`SELECT 1` });
   registerMetrics(app, 'login');

@@ -53,6 +53,54 @@ describe('withdrawals through the gateway', () => {
     assert.equal(total.body.total, '8.99', 'the refused requests moved nothing');
   });
 
+  it('tells the fee and the most that can be withdrawn, and "withdraw everything" sends exactly that', async () => {
+    const user = await stack.signUp('wt');
+    await stack.fund(user.id, '2.5');
+    const terms = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.deepEqual(terms.body, { fee: '0.01', minimum: '0.001', available: '2.5', maximum: '2.49' });
+    assert.equal(
+      (await withdraw(user.token, 'all-1', { address: ADDRESS, amount: '2.5' })).body.code,
+      'INSUFFICIENT_FUNDS',
+      'the fee comes on top',
+    );
+    const everything = await withdraw(user.token, 'all-2', { address: ADDRESS, amount: terms.body.maximum });
+    assert.equal(everything.status, 202, JSON.stringify(everything.body));
+    const after = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.deepEqual(after.body, { fee: '0.01', minimum: '0.001', available: '0', maximum: '0' });
+    await stack.fund(user.id, '0.0105');
+    const dust = await stack.api('GET', '/withdraw/terms', { token: user.token });
+    assert.equal(dust.body.maximum, '0', '0.0005 after the fee is under the minimum: nothing can be withdrawn');
+  });
+
+  it("lists every user's withdrawals to admins, newest first, by state; to nobody else", async () => {
+    const [user, admin] = [await stack.signUp('wl'), await stack.signUp('wa')];
+    await stack.fund(user.id, '3');
+    const first = (await withdraw(user.token, 'list-1', { address: ADDRESS, amount: '1' })).body;
+    const second = (await withdraw(user.token, 'list-2', { address: ADDRESS, amount: '1.5' })).body;
+    const adminToken = await stack.makeAdmin(admin.username, admin.password);
+    const pending = await stack.api('GET', '/admin/withdrawals?state=PENDING&limit=100', { token: adminToken });
+    assert.equal(pending.status, 200, JSON.stringify(pending.body));
+    const mine = pending.body.items.filter((w: { userId: number }) => w.userId === user.id);
+    assert.deepEqual(
+      mine.map((w: { id: string; amount: string }) => [w.id, w.amount]),
+      [
+        [second.id, '1.5'],
+        [first.id, '1'],
+      ],
+    );
+    const page = await stack.api('GET', '/admin/withdrawals?limit=1', { token: adminToken });
+    assert.equal(page.body.items.length, 1);
+    assert.ok(page.body.nextCursor);
+    assert.equal(
+      (await stack.api('GET', '/admin/withdrawals?state=SENT', { token: adminToken })).body.items.filter(
+        (w: { userId: number }) => w.userId === user.id,
+      ).length,
+      0,
+    );
+    assert.equal((await stack.api('GET', '/admin/withdrawals', { token: user.token })).status, 403);
+    assert.equal((await stack.api('GET', '/admin/withdrawals?state=LOST', { token: adminToken })).status, 400);
+  });
+
   it("refuses a withdrawal to one of Pupero's own deposit addresses (the coins would never be credited)", async () => {
     const [user, other] = [await stack.signUp('wo'), await stack.signUp('wp')];
     await stack.fund(user.id, '2');

@@ -37,6 +37,8 @@ export const configSchema = z.object({
   MONERO_NETWORK: moneroNetwork.default('mainnet'),
   SWEEP_INTERVAL_SECONDS: envInt(1, 86_400).default(30),
   DEPOSIT_CONFIRMATIONS: envInt(1, 1000).default(10),
+  /** The chain's block time, for the deposit page's estimate; unset: the regtest miner's interval when it runs, else Monero's 120 s. */
+  BLOCK_SECONDS: envInt(1, 3600).optional(),
   MIN_SWEEP_XMR: envXmr.default(100_000_000n),
   WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
   TRANSACTIONS_SERVICE_URL: envUrl,

@@ -50,6 +50,10 @@ describe('deposits on a real regtest chain', () => {
     );
     assert.equal(seen.state, 'PENDING');
     assert.equal(seen.amount, '1.5');
+    const page = (await stack.api('GET', '/wallet/deposits', { token: user.token })).body;
+    assert.deepEqual([page.requiredConfirmations, page.secondsPerBlock], [10, 120], "no miner here: Monero's two minutes");
+    const listed = page.items.find((d: { txHash: string }) => d.txHash === tx.getHash());
+    assert.equal(listed.secondsLeft, (10 - listed.confirmations) * 120, 'the blocks still to come, at the block time');
 
     await chain.mine(8);
     const nine = await eventually(async () => (await depositsOf(user.token)).find((d) => d.confirmations === 9), 60, '9 confirmations');

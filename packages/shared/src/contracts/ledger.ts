@@ -77,6 +77,8 @@ export const depositBody = z.strictObject({
 });
 
 export const balanceView = z.object({ userId: z.number().int(), available: z.string(), held: z.string(), total: z.string() });
+/** What a withdrawal costs and allows, before one is asked: `maximum` is what "withdraw everything" sends (available − fee; 0 below the minimum). */
+export const withdrawalTermsView = z.object({ fee: z.string(), minimum: z.string(), available: z.string(), maximum: z.string() });
 
 export const historyQuery = z.strictObject({ cursor: id.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 export const historyItem = z.object({
@@ -98,9 +100,11 @@ export const withdrawBody = z.strictObject({
     .regex(/^\d{6}$/, { message: 'must be a 6-digit code' })
     .optional(),
 });
+export const withdrawalStates = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'REFUNDED'] as const;
 export const withdrawalView = z.object({
   id,
-  state: z.enum(['PENDING', 'SENDING', 'SENT', 'FAILED', 'REFUNDED']),
+  userId: z.number().int(),
+  state: z.enum(withdrawalStates),
   address: z.string(),
   amount: z.string(),
   fee: z.string(),
@@ -110,6 +114,8 @@ export const withdrawalView = z.object({
   createdAt: z.string(),
 });
 export const withdrawalListView = z.object({ items: z.array(withdrawalView), nextCursor: id.nullable() });
+/** The admin pages' list of every user's withdrawals, newest first, optionally in one state (those waiting: PENDING). */
+export const adminWithdrawalsQuery = historyQuery.extend({ state: z.enum(withdrawalStates).optional() });
 
 /** `/internal/users/:userId/…`: the user a service asks about (login, before deleting an account). */
 export const internalUserParams = z.strictObject({ userId: z.coerce.number().pipe(userId) });

@@ -36,6 +36,8 @@ const methods = z
   .refine((list) => new Set(list).size === list.length, { message: 'must not list a payment method twice' });
 const otherMethod = z.string().trim().min(1).max(200);
 const terms = z.string().trim().max(2000);
+/** How to pay the seller (an IBAN, a PayPal address): shown to the buyer of a trade alone, never in the offer book. */
+export const paymentDetails = z.string().trim().min(1).max(1000);
 const paymentWindowMinutes = z.number().int().min(15).max(1440);
 /** The owner's minimum reputation: takers with fewer completed trades are refused (0: anyone). */
 const minTakerCompletedTrades = z.number().int().min(0).max(1000);
@@ -58,6 +60,8 @@ export function tradeFiatOverflow(price: bigint, amount: bigint, fiatCurrency: s
 
 /** The rules between fields, on parsed values: shared by the create body and by an update merged onto its offer. */
 export interface OfferTerms {
+  side?: 'BUY' | 'SELL' | undefined;
+  paymentDetails?: string | null | undefined;
   paymentMethods: readonly string[];
   otherMethod?: string | null | undefined;
   priceType: 'FIXED' | 'MARKET';
@@ -78,6 +82,9 @@ export function offerRuleIssues(offer: OfferTerms): { path: string; message: str
   if (!present(offer[own])) issues.push({ path: own, message: `is required with priceType ${offer.priceType}` });
   if (present(offer[foreign])) issues.push({ path: foreign, message: `is not allowed with priceType ${offer.priceType}` });
   if (offer.minAmount > offer.maxAmount) issues.push({ path: 'minAmount', message: 'must not be greater than maxAmount' });
+  if (offer.side === 'BUY' && present(offer.paymentDetails)) {
+    issues.push({ path: 'paymentDetails', message: 'is for SELL offers: on a BUY offer the seller gives them when the trade opens' });
+  }
   return issues;
 }
 
@@ -94,6 +101,7 @@ export const createOfferBody = z
     maxAmount: positiveXmrAmount,
     paymentWindowMinutes,
     terms: terms.optional(),
+    paymentDetails: paymentDetails.optional(),
     minTakerCompletedTrades: minTakerCompletedTrades.default(0),
   })
   .superRefine((offer, ctx) => {
@@ -114,6 +122,7 @@ export const updateOfferBody = z
     maxAmount: positiveXmrAmount.optional(),
     paymentWindowMinutes: paymentWindowMinutes.optional(),
     terms: terms.nullable().optional(),
+    paymentDetails: paymentDetails.nullable().optional(),
     minTakerCompletedTrades: minTakerCompletedTrades.optional(),
     status: z.enum(['ACTIVE', 'PAUSED'], { message: 'must be ACTIVE or PAUSED (close an offer with DELETE)' }).optional(),
   })
@@ -179,6 +188,8 @@ export const offerView = z.object({
   status: z.enum(offerStatuses),
   createdAt: z.string(),
   owner: offerOwnerView,
+  /** In the owner's own answers only (never in the book): what a SELL offer's buyers will see. */
+  paymentDetails: z.string().nullable().optional(),
 });
 export const offerListView = z.object({ items: z.array(offerView), nextCursor: z.string().nullable() });
 

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { positiveXmrAmount } from '../money.ts';
+import { paymentDetails } from './offers.ts';
 
 /** Trade bodies and answers of the offers service (through the gateway). Bodies are strict. */
 export const tradeStates = ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'COMPLETED', 'CANCELLED', 'DISPUTED', 'RESOLVED'] as const;
 
-export const openTradeBody = z.strictObject({ amount: positiveXmrAmount, paymentMethod: z.string().min(1).max(32) });
+/** `paymentDetails`: the seller's, when the taker is the seller (a BUY offer); a SELL offer's come with the offer. */
+export const openTradeBody = z.strictObject({
+  amount: positiveXmrAmount,
+  paymentMethod: z.string().min(1).max(32),
+  paymentDetails: paymentDetails.optional(),
+});
+/** The seller gives or corrects how to be paid, until the buyer says the money is sent. */
+export const paymentDetailsBody = z.strictObject({ paymentDetails });
 export const releaseBody = z.strictObject({
   totp: z
     .string()
@@ -23,18 +31,27 @@ export const pageQuery = z.strictObject({
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** The caller's trades; `open=true`: only those still under way (awaiting payment, payment sent, disputed). */
+export const myTradesQuery = pageQuery.extend({ open: z.enum(['true', 'false']).optional() });
 
 export const tradeView = z.object({
   id: z.number().int(),
   offerId: z.number().int(),
   buyerId: z.number().int(),
   sellerId: z.number().int(),
+  /** The parties' names (their profiles carry their reputation); null once an account is deleted. */
+  buyerUsername: z.string().nullable(),
+  sellerUsername: z.string().nullable(),
   amount: z.string(),
   price: z.string(),
   fiatAmount: z.string(),
   fiatCurrency: z.string(),
   paymentMethod: z.string(),
+  /** How to pay the seller: to the trade's two parties, and to moderators once it is disputed; null to others, or when not given yet. */
+  paymentDetails: z.string().nullable(),
   state: z.enum(tradeStates),
+  /** Who must act next: the buyer pays, the seller gives payment details or releases, a moderator decides; null when over. */
+  awaiting: z.enum(['BUYER', 'SELLER', 'MODERATOR']).nullable(),
   paymentDeadline: z.string(),
   paidAt: z.string().nullable(),
   completedAt: z.string().nullable(),

@@ -30,6 +30,7 @@ export const tableAccess: Readonly<Record<string, TableAccess>> = {
   // offers shows an owner's name and age beside an offer: never the password hash or TOTP secrets.
   users: { owner: 'login', readers: { offers: ['id', 'username', 'created_at'] } },
   refresh_tokens: { owner: 'login' },
+  recovery_codes: { owner: 'login' },
   // Every service that checks access tokens reads the user's current token version.
   token_versions: { owner: 'login', readers: { offers: 'all', transactions: 'all', wallet: 'all' } },
   // Login counts failed logins in it (the throttle); the others only append.

@@ -1,4 +1,4 @@
-/** A 4xx answer of the gateway, in its common shape: shown to the user on the page that caused it. */
+/** A 4xx answer of the gateway, in its common shape: shown to the user (i18n/refusals.ts words it) on the page that caused it. */
 export class GatewayError extends Error {
   constructor(
     readonly statusCode: number,
@@ -11,29 +11,6 @@ export class GatewayError extends Error {
     super(message);
     this.name = 'GatewayError';
   }
-
-  /** The message with the fields a validation failure names, or when to try again, for a person to read. */
-  get readable(): string {
-    if (this.statusCode === 429) {
-      return this.retryAfterSeconds === undefined
-        ? 'Too many attempts. Try again later.'
-        : `Too many attempts. Try again in ${waitInWords(this.retryAfterSeconds)}.`;
-    }
-    if (!Array.isArray(this.details)) return this.message;
-    const fields = this.details
-      .filter((d): d is { path: string; message: string } => typeof d?.path === 'string' && typeof d?.message === 'string')
-      .map((d) => `${d.path.replace(/^body\.?/, '') || 'request'} ${d.message}`);
-    return fields.length > 0 ? `${this.message}: ${fields.join('; ')}` : this.message;
-  }
-}
-
-/** "45 seconds", "4 minutes", "2 hours": always rounded up, so the user never comes back too early. */
-export function waitInWords(seconds: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  const whole = Math.max(1, Math.ceil(seconds));
-  if (whole < 60) return plural(whole, 'second');
-  if (whole < 3600) return plural(Math.ceil(whole / 60), 'minute');
-  return plural(Math.ceil(whole / 3600), 'hour');
 }
 
 /** A 4xx answer in the common shape `{statusCode, code, message, details?}` (and a 429's Retry-After) as a GatewayError. */

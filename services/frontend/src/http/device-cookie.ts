@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
+import { cookieValue } from './cookies.ts';
 
 /**
  * The device cookie (OWASP): the signed device token login gave this browser at its last
@@ -10,19 +11,7 @@ import type { Config } from '../config.ts';
 export const DEVICE_COOKIE = 'pupero_device';
 const DEVICE_COOKIE_DAYS = 365;
 
-export function deviceTokenOf(req: Request): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = pair.trim().split('=');
-    if (name !== DEVICE_COOKIE) continue;
-    try {
-      const token = decodeURIComponent(value.join('='));
-      return token.length > 0 && token.length <= 2048 ? token : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
+export const deviceTokenOf = (req: Request): string | undefined => cookieValue(req, DEVICE_COOKIE);
 
 export function rememberDevice(config: Pick<Config, 'SESSION_COOKIE_SECURE'>, res: Response, deviceToken: string) {
   res.cookie(DEVICE_COOKIE, deviceToken, {

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin } from './support.ts';
+import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin, say } from './support.ts';
 
 const passwordOf = (req: Request, name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
 
@@ -29,10 +29,10 @@ export function accountRoutes(deps: FrontendDeps) {
         return res.redirect('/login?next=/account');
       }
       Object.assign(user, { email: updated.email, username: updated.username });
-      flash(req, 'ok', 'Your profile is saved.');
+      flash(req, 'ok', say(req, 'flash.profileSaved'));
       res.redirect('/account');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'profile', error: refusal(err), values: { email, username } });
+      await renderAccount(req, res.status(422), { form: 'profile', error: refusal(req, err), values: { email, username } });
     }
   });
 
@@ -43,11 +43,11 @@ export function accountRoutes(deps: FrontendDeps) {
       req.session.pendingTotp = { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl };
       res.redirect('/account#two-factor');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(err) });
+      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(req, err) });
     }
   });
-  router.post('/account/2fa/confirm', (req, res) => twoFactor(req, res, 'confirm', true, 'Two-factor authentication is on.'));
-  router.post('/account/2fa/disable', (req, res) => twoFactor(req, res, 'disable', false, 'Two-factor authentication is off.'));
+  router.post('/account/2fa/confirm', (req, res) => twoFactor(req, res, 'confirm', true, 'flash.twoFactorOn'));
+  router.post('/account/2fa/disable', (req, res) => twoFactor(req, res, 'disable', false, 'flash.twoFactorOff'));
 
   router.post('/account/delete', async (req, res) => {
     const totp = field(req.body, 'totp');
@@ -56,7 +56,7 @@ export function accountRoutes(deps: FrontendDeps) {
       await destroySession(deps, req, res);
       res.redirect('/');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'delete', error: refusal(err) });
+      await renderAccount(req, res.status(422), { form: 'delete', error: refusal(req, err) });
     }
   });
 
@@ -65,10 +65,10 @@ export function accountRoutes(deps: FrontendDeps) {
       await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { password: passwordOf(req, 'password'), totp: field(req.body, 'totp') });
       authOf(req).user.twoFactorEnabled = enabled;
       delete req.session.pendingTotp;
-      flash(req, 'ok', done);
+      flash(req, 'ok', say(req, done));
       res.redirect('/account');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(err) });
+      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(req, err) });
     }
   }
 

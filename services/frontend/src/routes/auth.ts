@@ -3,7 +3,7 @@ import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { deviceTokenOf, rememberDevice } from '../http/device-cookie.ts';
 import { rememberMeMs } from '../session/middleware.ts';
-import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession } from './support.ts';
+import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession, say } from './support.ts';
 
 /** The second step waits this long for the TOTP code before the password must be typed again. */
 const TOTP_STEP_MS = 5 * 60 * 1000;
@@ -27,15 +27,15 @@ export function authRoutes(deps: FrontendDeps) {
     try {
       await gatewayFor(deps, req).post('/auth/register', { ...values, password }, { anonymous: true });
     } catch (err) {
-      return res.status(statusFor(res, err, 400)).render('register', { values, error: refusal(err) });
+      return res.status(statusFor(res, err, 400)).render('register', { values, error: refusal(req, err) });
     }
     try {
       const answer = await logIn(req, res, { identifier: values.username, password, rememberMe: false });
-      flash(req, 'ok', `Welcome to Pupero, ${answer.user.username}.`);
+      flash(req, 'ok', say(req, 'flash.welcome', { username: answer.user.username }));
       res.redirect('/');
     } catch (err) {
       // The account exists; only the login was refused (this address is throttled, say): say so on the login page.
-      const error = `Your account is created. ${refusal(err)}`;
+      const error = `${say(req, 'flash.accountCreated')} ${refusal(req, err)}`;
       res.status(statusFor(res, err, 401)).render('login', { values: { identifier: values.username }, next: '/', error, step: 'password' });
     }
   });
@@ -56,7 +56,7 @@ export function authRoutes(deps: FrontendDeps) {
       }
       res
         .status(statusFor(res, err, 401))
-        .render('login', { values: { identifier, rememberMe }, next, error: refusal(err), step: 'password' });
+        .render('login', { values: { identifier, rememberMe }, next, error: refusal(req, err), step: 'password' });
     }
   });
 
@@ -66,7 +66,7 @@ export function authRoutes(deps: FrontendDeps) {
     const password = pending && pending.until > Date.now() ? deps.sealer.unseal(pending.sealedPassword) : undefined;
     if (!pending || password === undefined) {
       delete req.session.pendingLogin;
-      return res.status(401).render('login', { values: {}, next, error: 'That took too long: please log in again.', step: 'password' });
+      return res.status(401).render('login', { values: {}, next, error: say(req, 'errors.loginStepExpired'), step: 'password' });
     }
     try {
       await logIn(req, res, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, totp: field(req.body, 'totp') });
@@ -74,7 +74,7 @@ export function authRoutes(deps: FrontendDeps) {
     } catch (err) {
       res
         .status(statusFor(res, err, 401))
-        .render('login', { values: { identifier: pending.identifier }, next, error: refusal(err), step: 'totp' });
+        .render('login', { values: { identifier: pending.identifier }, next, error: refusal(req, err), step: 'totp' });
     }
   });
 

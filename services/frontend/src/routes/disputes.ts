@@ -1,7 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
 
 /** Moderators and admins only; the gateway and the offers service check the role again. */
 function requireModerator(req: Request, _res: Response, next: NextFunction) {
@@ -26,9 +26,9 @@ export function disputeRoutes(deps: FrontendDeps) {
         winner: field(req.body, 'winner'),
         note: field(req.body, 'note'),
       });
-      flash(req, 'ok', `Trade #${id} is decided.`);
+      flash(req, 'ok', say(req, 'flash.disputeDecided', { id }));
     } catch (err) {
-      flash(req, 'error', `Trade #${id}: ${refusal(err)}`);
+      flash(req, 'error', say(req, 'flash.disputeRefused', { id, reason: refusal(req, err) }));
     }
     res.redirect('/disputes');
   });

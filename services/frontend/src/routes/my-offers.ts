@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { type OfferFormValues, offerBody, offerFormValues, offerToForm } from '../offer-form.ts';
-import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
 
 const blankOffer: OfferFormValues = {
   side: 'SELL',
@@ -34,10 +34,10 @@ export function myOfferRoutes(deps: FrontendDeps) {
     const values = offerFormValues(req.body);
     try {
       const offer = await gatewayFor(deps, req).post('/offers', offerBody(values, false));
-      flash(req, 'ok', `Offer #${offer.id} is live.`);
+      flash(req, 'ok', say(req, 'flash.offerLive', { id: offer.id }));
       res.redirect('/my/offers');
     } catch (err) {
-      res.status(422).render('offer-form', { offerId: null, values, error: refusal(err) });
+      res.status(422).render('offer-form', { offerId: null, values, error: refusal(req, err) });
     }
   });
 
@@ -50,10 +50,10 @@ export function myOfferRoutes(deps: FrontendDeps) {
     const id = idParam(req);
     try {
       await gatewayFor(deps, req).patch(`/offers/${id}`, offerBody(values, true));
-      flash(req, 'ok', `Offer #${id} is updated.`);
+      flash(req, 'ok', say(req, 'flash.offerUpdated', { id }));
       res.redirect('/my/offers');
     } catch (err) {
-      res.status(422).render('offer-form', { offerId: id, values, error: refusal(err) });
+      res.status(422).render('offer-form', { offerId: id, values, error: refusal(req, err) });
     }
   });
 
@@ -63,18 +63,20 @@ export function myOfferRoutes(deps: FrontendDeps) {
       req,
       res,
       (id) => gatewayFor(deps, req).patch(`/offers/${id}`, { status }),
-      status === 'PAUSED' ? 'paused' : 'active again',
+      status === 'PAUSED' ? 'flash.offerPaused' : 'flash.offerResumed',
     );
   });
-  router.post('/my/offers/:id/close', (req, res) => change(req, res, (id) => gatewayFor(deps, req).delete(`/offers/${id}`), 'closed'));
+  router.post('/my/offers/:id/close', (req, res) =>
+    change(req, res, (id) => gatewayFor(deps, req).delete(`/offers/${id}`), 'flash.offerClosed'),
+  );
 
   async function change(req: Request, res: Response, run: (id: number) => Promise<unknown>, done: string) {
     const id = idParam(req);
     try {
       await run(id);
-      flash(req, 'ok', `Offer #${id} is ${done}.`);
+      flash(req, 'ok', say(req, done, { id }));
     } catch (err) {
-      flash(req, 'error', refusal(err));
+      flash(req, 'error', refusal(req, err));
     }
     res.redirect('/my/offers');
   }

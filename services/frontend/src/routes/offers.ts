@@ -1,7 +1,7 @@
 import { fiatCurrencies, paymentMethods } from '@pupero/shared/contracts';
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
-import { field, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+import { decimalField, field, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
 
 const oneOf = <T extends string>(list: readonly T[], value: unknown): T | undefined =>
   list.includes(value as T) ? (value as T) : undefined;
@@ -26,7 +26,7 @@ export function offerRoutes(deps: FrontendDeps) {
     try {
       page = await gatewayFor(deps, req).get(`/offers?${query}`, { anonymous: true });
     } catch (err) {
-      error = refusal(err);
+      error = refusal(req, err);
     }
     const nextQuery = page.nextCursor ? withParam(req, 'cursor', page.nextCursor) : null;
     res.render('home', { side, filters, offers: page.items, nextQuery, error });
@@ -37,10 +37,13 @@ export function offerRoutes(deps: FrontendDeps) {
   router.post('/offers/:id/trades', requireLogin, async (req, res) => {
     const values = { amount: field(req.body, 'amount'), paymentMethod: field(req.body, 'paymentMethod') };
     try {
-      const trade = await gatewayFor(deps, req).post(`/offers/${idParam(req)}/trades`, values);
+      const trade = await gatewayFor(deps, req).post(`/offers/${idParam(req)}/trades`, {
+        ...values,
+        amount: decimalField(req.body, 'amount'),
+      });
       res.redirect(`/trades/${trade.id}`);
     } catch (err) {
-      await renderOffer(req, res.status(422), { values, error: refusal(err) });
+      await renderOffer(req, res.status(422), { values, error: refusal(req, err) });
     }
   });
 

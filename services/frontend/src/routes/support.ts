@@ -2,6 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Caller, CallOptions } from '../api-client/client.ts';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
+import { normalizeDecimal } from '../i18n/format.ts';
+import { readerOf } from '../i18n/reader.ts';
+import { describeRefusal } from '../i18n/refusals.ts';
 import type { Flash, SessionAuth } from '../session/data.ts';
 import { sessionCookie } from '../session/middleware.ts';
 
@@ -31,15 +34,25 @@ export const authOf = (req: Request): SessionAuth => req.session.auth!;
  * The message to show on the form when the gateway refused the request (4xx); anything else
  * (the gateway down, a bug, a stale session) goes on to the error middleware.
  */
-export function refusal(err: unknown): string {
+export function refusal(req: Request, err: unknown): string {
   if (
     err instanceof GatewayError &&
     !(err.statusCode === 401 && ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED'].includes(err.code))
   ) {
-    return err.readable;
+    const reader = readerOf(req);
+    return describeRefusal(err, reader.t, reader.amount);
   }
   throw err;
 }
+
+/** A sentence of the reader's language (the catalogs in locales/). */
+export const say = (req: Request, key: string, values?: Record<string, unknown>): string => req.t(key, values) as string;
+
+/** A decimal field as the API reads it ("0,5" → "0.5", "1 000" → "1000"); as typed when it is no number, for the API to refuse. */
+export const decimalField = (body: Record<string, unknown> | undefined, name: string): string => {
+  const typed = field(body, name);
+  return normalizeDecimal(typed) ?? typed;
+};
 
 /** Whether the gateway refused with this code. */
 export const refusedWith = (err: unknown, code: string) => err instanceof GatewayError && err.code === code;

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
 import { tradeView } from '../trade-view.ts';
-import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin } from './support.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin, say } from './support.ts';
 
 interface TradeForm {
   error?: string | null;
@@ -44,25 +44,19 @@ export function tradeRoutes(deps: FrontendDeps) {
 
   router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
 
-  const simple: Record<string, string> = { paid: 'Marked as paid.', cancel: 'Trade cancelled.' };
+  const simple: Record<string, string> = { paid: 'flash.markedPaid', cancel: 'flash.tradeCancelled' };
   for (const [action, done] of Object.entries(simple)) {
     router.post(`/trades/:id/${action}`, (req, res) => act(req, res, action, undefined, done));
   }
   router.post('/trades/:id/release', (req, res) => {
     const totp = field(req.body, 'totp');
-    return act(req, res, 'release', totp ? { totp } : {}, 'XMR released to the buyer. Trade complete.');
+    return act(req, res, 'release', totp ? { totp } : {}, 'flash.released');
   });
-  router.post('/trades/:id/dispute', (req, res) => act(req, res, 'dispute', { reason: field(req.body, 'reason') }, 'Dispute opened.'));
+  router.post('/trades/:id/dispute', (req, res) => act(req, res, 'dispute', { reason: field(req.body, 'reason') }, 'flash.disputeOpened'));
   router.post('/trades/:id/messages', (req, res) => act(req, res, 'messages', { body: field(req.body, 'body') }, null));
   router.post('/trades/:id/feedback', (req, res) => {
     const comment = field(req.body, 'comment');
-    return act(
-      req,
-      res,
-      'feedback',
-      { rating: field(req.body, 'rating'), ...(comment ? { comment } : {}) },
-      'Thank you for your feedback.',
-    );
+    return act(req, res, 'feedback', { rating: field(req.body, 'rating'), ...(comment ? { comment } : {}) }, 'flash.feedbackThanks');
   });
 
   /** One action through the gateway; on refusal the trade page again, with the message on the form that caused it. */
@@ -70,14 +64,14 @@ export function tradeRoutes(deps: FrontendDeps) {
     const id = idParam(req);
     try {
       await gatewayFor(deps, req).post(`/trades/${id}/${action}`, body);
-      if (done) flash(req, 'ok', done);
+      if (done) flash(req, 'ok', say(req, done));
       res.redirect(`/trades/${id}${action === 'messages' ? '#chat' : ''}`);
     } catch (err) {
       const values = Object.fromEntries(
         Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'totp' && typeof v === 'string'),
       ) as Record<string, string>;
       const askTotp = action === 'release' && (refusedWith(err, 'TOTP_REQUIRED') || refusedWith(err, 'TOTP_INVALID'));
-      await renderTrade(req, res.status(422), { error: refusal(err), form: action, values, askTotp });
+      await renderTrade(req, res.status(422), { error: refusal(req, err), form: action, values, askTotp });
     }
   }
 

@@ -3,7 +3,8 @@ import { type Request, type Response, Router } from 'express';
 import QRCode from 'qrcode';
 import { GatewayError, GatewayUnavailableError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, field, flash, gatewayFor, refusal, refusedWith, requireLogin } from './support.ts';
+import { readerOf } from '../i18n/reader.ts';
+import { authOf, decimalField, field, flash, gatewayFor, refusal, refusedWith, requireLogin, say } from './support.ts';
 
 /** Keys of the last few withdraw forms rendered for this session: a resubmitted (or doubled) form reuses its key. */
 const KEPT_KEYS = 10;
@@ -17,31 +18,33 @@ export function walletRoutes(deps: FrontendDeps) {
 
   router.post('/wallet/withdraw', async (req, res) => {
     const values = { address: field(req.body, 'address'), amount: field(req.body, 'amount') };
+    const amount = decimalField(req.body, 'amount');
     const key = field(req.body, 'idempotencyKey');
     const totp = field(req.body, 'totp');
     if (!req.session.withdrawKeys?.includes(key)) {
       return renderWallet(req, res.status(409), {
         values,
-        error: 'This form is out of date; check the list below, then try again.',
+        error: say(req, 'errors.withdrawFormStale'),
         key: issueKey(req),
       });
     }
     try {
       const withdrawal = await gatewayFor(deps, req).post(
         '/withdraw',
-        { ...values, ...(totp ? { totp } : {}) },
+        { ...values, amount, ...(totp ? { totp } : {}) },
         { headers: { 'idempotency-key': key } },
       );
-      flash(req, 'ok', `Withdrawal of ${withdrawal.amount} XMR requested (fee ${withdrawal.fee} XMR).`);
+      const { amount: written } = readerOf(req);
+      flash(req, 'ok', say(req, 'flash.withdrawalRequested', { amount: written(withdrawal.amount), fee: written(withdrawal.fee) }));
       res.redirect('/wallet');
     } catch (err) {
       // The request may have reached the ledger: only the same key makes sending it again safe.
       if (err instanceof GatewayUnavailableError) return res.status(503).render('withdraw-unsure', { values, key, error: null });
       if (refusedWith(err, 'IDEMPOTENCY_CONFLICT')) {
-        const error = 'A withdrawal was already made with this form (see the list below). To make another one, send this form again.';
+        const error = say(req, 'errors.withdrawFormUsed');
         return renderWallet(req, res.status(409), { values, error, key: issueKey(req) });
       }
-      await renderWallet(req, res.status(422), { values, error: refusal(err), key });
+      await renderWallet(req, res.status(422), { values, error: refusal(req, err), key });
     }
   });
 

@@ -15,6 +15,8 @@ export type AuditAction =
   | 'TOTP_ENABLE_STARTED'
   | 'TOTP_ENABLED'
   | 'TOTP_DISABLED'
+  /** details.left: the user's unspent recovery codes after this one. */
+  | 'RECOVERY_CODE_USED'
   | 'REFRESH_TOKEN_REUSED'
   | 'ROLE_CHANGED'
   | 'LOGGED_OUT_EVERYWHERE';

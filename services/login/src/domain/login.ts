@@ -4,6 +4,7 @@ import { clock, type LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { signDeviceToken, trustedDevice } from './device-tokens.ts';
 import { spendPasswordCheck, verifyPassword } from './passwords.ts';
+import { consumeRecoveryCode } from './recovery-codes.ts';
 import { issueSession } from './sessions.ts';
 import { assertLoginAllowed, type LoginAttempt } from './throttle.ts';
 import { consumeTotp } from './totp.ts';
@@ -13,6 +14,7 @@ export interface LoginInput {
   identifier: string;
   password: string;
   totp?: string | undefined;
+  recoveryCode?: string | undefined;
   rememberMe?: boolean | undefined;
   deviceToken?: string | undefined;
 }
@@ -46,7 +48,8 @@ export async function logIn(deps: LoginDeps, input: LoginInput, ip: string) {
   }
   if (user.totpEnabled && user.totpSecret) {
     try {
-      await consumeTotp(deps, user, user.totpSecret, input.totp);
+      if (input.recoveryCode) await consumeRecoveryCode(deps, user.id, input.recoveryCode, ip);
+      else await consumeTotp(deps, user, user.totpSecret, input.totp);
     } catch (error) {
       // A wrong code at login is a failed login (of this account, address or device), never a signed-in failure.
       if (error instanceof AppError && error.code === 'TOTP_INVALID') await loginFailed(deps, attempt, 'totp');

@@ -1,6 +1,7 @@
 import { AppError } from '@pupero/shared/errors';
 import type { LoginDeps } from '../deps.ts';
 import { audit } from './audit.ts';
+import { consumeRecoveryCode } from './recovery-codes.ts';
 import { assertSignedInAllowed } from './throttle.ts';
 import { consumeTotp } from './totp.ts';
 
@@ -17,13 +18,20 @@ export async function proveSecondFactor(
   ip: string,
 ) {
   if (!code) throw new AppError('TOTP_REQUIRED', 'A two-factor code is required');
-  await assertSignedInAllowed(deps, user.id);
+  await throttled(deps, user.id, ip, () => consumeTotp(deps, user, secret, code));
+}
+
+/** A recovery code in place of the app's code, under the same throttle (turning 2FA off after losing the app). */
+export async function proveRecoveryCode(deps: LoginDeps, userId: number, code: string, ip: string) {
+  await throttled(deps, userId, ip, () => consumeRecoveryCode(deps, userId, code, ip));
+}
+
+async function throttled(deps: LoginDeps, userId: number, ip: string, check: () => Promise<void>) {
+  await assertSignedInAllowed(deps, userId);
   try {
-    await consumeTotp(deps, user, secret, code);
+    await check();
   } catch (error) {
-    if (error instanceof AppError && error.code === 'TOTP_INVALID') {
-      await audit(deps, 'SECOND_FACTOR_FAILED', { userId: user.id, ip });
-    }
+    if (error instanceof AppError && error.code === 'TOTP_INVALID') await audit(deps, 'SECOND_FACTOR_FAILED', { userId, ip });
     throw error;
   }
 }

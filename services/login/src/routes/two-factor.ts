@@ -1,4 +1,10 @@
-import { twoFactorChangeBody, twoFactorEnableBody, twoFactorEnrollmentView, twoFactorStatusView } from '@pupero/shared/contracts';
+import {
+  twoFactorChangeBody,
+  twoFactorDisableBody,
+  twoFactorEnableBody,
+  twoFactorEnrollmentView,
+  twoFactorStatusView,
+} from '@pupero/shared/contracts';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import type { LoginDeps } from '../deps.ts';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactor } from '../domain/two-factor.ts';
@@ -18,14 +24,14 @@ export function twoFactorRoutes(app: Server, deps: LoginDeps) {
     '/2fa/confirm',
     { onRequest: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
-      await confirmTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
-      return { twoFactorEnabled: true };
+      const recoveryCodes = await confirmTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
+      return { twoFactorEnabled: true, recoveryCodes };
     },
   );
 
   app.post(
     '/2fa/disable',
-    { onRequest: authenticate, schema: { body: twoFactorChangeBody, response: { 200: twoFactorStatusView } } },
+    { onRequest: authenticate, schema: { body: twoFactorDisableBody, response: { 200: twoFactorStatusView } } },
     async (request) => {
       await disableTwoFactor(deps, identityOf(request).userId, request.body, request.ip);
       return { twoFactorEnabled: false };

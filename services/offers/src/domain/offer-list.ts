@@ -3,6 +3,7 @@ import { formatFiat } from '@pupero/shared/fiat';
 import type { z } from 'zod';
 import type { OffersDeps } from '../deps.ts';
 import { methodsOf, OFFER_COLUMNS, type OfferRow, offerViews } from './offer-view.ts';
+import { withPaymentDetails } from './offers.ts';
 import {
   atLeast,
   atMost,
@@ -49,7 +50,7 @@ export async function listMyOffers(deps: OffersDeps, ownerId: number, q: MyQuery
   )) as OfferRow[];
   const items = rows.slice(0, q.limit);
   const next = rows.length > q.limit ? encodeCursor({ sort: 'newest', id: items[items.length - 1]!.id }) : null;
-  return { items: await offerViews(deps, items), nextCursor: next };
+  return { items: await withPaymentDetails(deps, await offerViews(deps, items)), nextCursor: next };
 }
 
 function bookFilters(q: ListQuery): Clause {

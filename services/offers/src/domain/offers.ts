@@ -11,7 +11,8 @@ import { marketPriceOrNull } from './prices.ts';
 
 type NewOffer = z.output<typeof createOfferBody>;
 type OfferPatch = z.output<typeof updateOfferBody>;
-type OfferFields = Omit<NewOffer, 'otherMethod' | 'fixedPrice' | 'marginPercent' | 'terms'> & {
+type OfferFields = Omit<NewOffer, 'otherMethod' | 'fixedPrice' | 'marginPercent' | 'terms' | 'paymentDetails'> & {
+  paymentDetails: string | null;
   otherMethod: string | null;
   fixedPrice: bigint | null;
   marginPercent: bigint | null;
@@ -40,18 +41,19 @@ export async function createOffer(deps: OffersDeps, ownerId: number, input: NewO
     fixedPrice: input.fixedPrice ?? null,
     marginPercent: input.marginPercent ?? null,
     terms: input.terms ?? null,
+    paymentDetails: input.paymentDetails ?? null,
   };
   refuseUnrecordableTrades(fields, await marketFor(deps, fields));
   const id = await inTransaction(deps.pool, async (conn) => {
     const inserted = await conn.query(
       `INSERT INTO offers (owner_id, side, fiat_currency, price_type, fixed_price, margin_percent, min_amount, max_amount,
-         payment_window_minutes, terms, other_method, min_taker_completed_trades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         payment_window_minutes, terms, other_method, min_taker_completed_trades, payment_details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [ownerId, ...columnValues(fields)],
     );
     await replaceMethods(conn, Number(inserted.insertId), fields.paymentMethods);
     return Number(inserted.insertId);
   });
-  return getOffer(deps, id);
+  return ownersOffer(deps, id);
 }
 
 /** The owner changes any fields; the rules between fields hold for the result. Someone else's offer is a 404. */
@@ -76,12 +78,13 @@ export async function updateOffer(deps: OffersDeps, ownerId: number, id: number,
     refuseUnrecordableTrades(merged, market);
     await conn.query(
       `UPDATE offers SET side = ?, fiat_currency = ?, price_type = ?, fixed_price = ?, margin_percent = ?, min_amount = ?, max_amount = ?,
-         payment_window_minutes = ?, terms = ?, other_method = ?, min_taker_completed_trades = ?, status = ?, updated_at = NOW(3) WHERE id = ?`,
+         payment_window_minutes = ?, terms = ?, other_method = ?, min_taker_completed_trades = ?, payment_details = ?, status = ?,
+         updated_at = NOW(3) WHERE id = ?`,
       [...columnValues(merged), patch.status ?? current.status, id],
     );
     if (patch.paymentMethods) await replaceMethods(conn, id, patch.paymentMethods);
   });
-  return getOffer(deps, id);
+  return ownersOffer(deps, id);
 }
 
 /** DELETE: the offer stays (trades refer to it) but takes no new trades. Closing twice is the same. */
@@ -92,12 +95,31 @@ export async function closeOffer(deps: OffersDeps, ownerId: number, id: number) 
   ]);
   const row = await findOfferRow(deps.pool, id);
   if (!row || row.ownerId !== ownerId) throw new AppError('NOT_FOUND', 'No such offer');
-  return (await offerViews(deps, [row]))[0]!;
+  return (await withPaymentDetails(deps, await offerViews(deps, [row])))[0]!;
+}
+
+/** The offer as its owner sees it: with the payment details it gives its buyers. */
+async function ownersOffer(deps: OffersDeps, id: number) {
+  return (await withPaymentDetails(deps, [await getOffer(deps, id)]))[0]!;
+}
+
+/** Adds each offer's payment details to the owner's own views (the book never selects them). */
+export async function withPaymentDetails<View extends { id: number }>(deps: OffersDeps, views: View[]) {
+  if (views.length === 0) return [];
+  const rows = (await deps.pool.query('SELECT id, payment_details AS details FROM offers WHERE id IN (?)', [views.map((v) => v.id)])) as {
+    id: number;
+    details: string | null;
+  }[];
+  const details = new Map(rows.map((r) => [r.id, r.details]));
+  return views.map((view) => ({ ...view, paymentDetails: details.get(view.id) ?? null }));
 }
 
 async function ownOffer(conn: PoolConnection, ownerId: number, id: number): Promise<OfferFields & { status: OfferRow['status'] }> {
   // Lock the offer row alone (not the owner's users row) for the read-merge-write.
-  const [locked] = await conn.query('SELECT id FROM offers WHERE id = ? AND owner_id = ? FOR UPDATE', [id, ownerId]);
+  const [locked] = (await conn.query('SELECT id, payment_details AS paymentDetails FROM offers WHERE id = ? AND owner_id = ? FOR UPDATE', [
+    id,
+    ownerId,
+  ])) as { paymentDetails: string | null }[];
   const row = locked ? await findOfferRow(conn, id) : undefined;
   if (!row) throw new AppError('NOT_FOUND', 'No such offer');
   return {
@@ -112,6 +134,7 @@ async function ownOffer(conn: PoolConnection, ownerId: number, id: number): Prom
     maxAmount: row.maxAmount,
     paymentWindowMinutes: row.paymentWindowMinutes,
     terms: row.terms,
+    paymentDetails: locked!.paymentDetails,
     minTakerCompletedTrades: row.minTakerCompletedTrades,
     status: row.status,
   };
@@ -148,6 +171,7 @@ function mergePatch(current: OfferFields, patch: OfferPatch): OfferFields {
   if (patch.priceType === 'MARKET' && patch.fixedPrice === undefined) merged.fixedPrice = null;
   if (patch.priceType === 'FIXED' && patch.marginPercent === undefined) merged.marginPercent = null;
   if (!merged.paymentMethods.includes('OTHER') && patch.otherMethod === undefined) merged.otherMethod = null;
+  if (merged.side === 'BUY' && patch.paymentDetails === undefined) merged.paymentDetails = null;
   return merged;
 }
 
@@ -165,6 +189,7 @@ function columnValues(o: OfferFields): unknown[] {
     o.terms,
     o.otherMethod,
     o.minTakerCompletedTrades,
+    o.paymentDetails,
   ];
 }
 

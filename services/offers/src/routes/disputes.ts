@@ -8,17 +8,20 @@ import { resolveDispute } from '../domain/trades/transitions.ts';
 export function disputeRoutes(app: Server, deps: OffersDeps) {
   const staff = requireUser(deps.tokens, ['moderator', 'admin']);
 
-  app.get('/admin/disputes', { onRequest: staff, schema: { response: { 200: tradeListView } } }, async () => {
+  app.get('/admin/disputes', { onRequest: staff, schema: { response: { 200: tradeListView } } }, async (request) => {
     const rows = (await deps.pool.query(
       `SELECT ${TRADE_COLUMNS} FROM trades WHERE state = 'DISPUTED' ORDER BY disputed_at LIMIT 200`,
     )) as TradeRow[];
-    return { items: rows.map(tradeView), nextCursor: null };
+    return { items: rows.map((t) => tradeView(t, identityOf(request))), nextCursor: null };
   });
 
   app.post(
     '/admin/disputes/:id/resolve',
     { onRequest: staff, schema: { params: tradeParams, body: resolveBody, response: { 200: tradeSchema } } },
     async (request) =>
-      tradeView(await resolveDispute(deps, request.params.id, identityOf(request), request.body.winner, request.body.note, request.ip)),
+      tradeView(
+        await resolveDispute(deps, request.params.id, identityOf(request), request.body.winner, request.body.note, request.ip),
+        identityOf(request),
+      ),
   );
 }

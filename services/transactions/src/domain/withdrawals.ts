@@ -37,13 +37,22 @@ export async function findWithdrawalById(deps: TransactionsDeps, id: bigint): Pr
   return row;
 }
 
-/** The user's withdrawals, newest first, a page at a time (cursor = the last id seen). */
-export async function listWithdrawals(deps: TransactionsDeps, userId: number, cursor: string | undefined, limit: number) {
-  const rows = (await deps.pool.query(`SELECT ${COLUMNS} FROM withdrawals WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
-    userId,
-    cursor ? BigInt(cursor) : 2n ** 63n - 1n,
-    limit + 1,
-  ])) as WithdrawalRow[];
+/** A user's withdrawals (or, for an admin, everyone's, maybe in one state), newest first, a page at a time (cursor = the last id seen). */
+export async function listWithdrawals(
+  deps: TransactionsDeps,
+  filter: { userId?: number; state?: string | undefined },
+  cursor: string | undefined,
+  limit: number,
+) {
+  const where = [
+    ...(filter.userId === undefined ? [] : [['user_id = ?', filter.userId] as const]),
+    ...(filter.state === undefined ? [] : [['state = ?', filter.state] as const]),
+    ['id < ?', cursor ? BigInt(cursor) : 2n ** 63n - 1n] as const,
+  ];
+  const rows = (await deps.pool.query(
+    `SELECT ${COLUMNS} FROM withdrawals WHERE ${where.map(([sql]) => sql).join(' AND ')} ORDER BY id DESC LIMIT ?`,
+    [...where.map(([, value]) => value), limit + 1],
+  )) as WithdrawalRow[];
   const page = rows.slice(0, limit);
   return { items: page.map(withdrawalView), nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
 }
@@ -128,6 +137,7 @@ export async function requestWithdrawal(deps: TransactionsDeps, input: Withdrawa
 export function withdrawalView(row: WithdrawalRow) {
   return {
     id: String(row.id),
+    userId: row.userId,
     state: row.state,
     address: row.address,
     amount: formatXmr(row.amount),
@@ -136,5 +146,21 @@ export function withdrawalView(row: WithdrawalRow) {
     txHash: row.txHash,
     failureReason: row.failureReason,
     createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The fee, the minimum, and the most the user can withdraw now: their available balance less the fee. */
+export async function withdrawalTerms(deps: TransactionsDeps, userId: number) {
+  const { WITHDRAWAL_FEE_XMR: fee, MIN_WITHDRAWAL_XMR: minimum } = deps.config;
+  const [row] = (await deps.pool.query('SELECT balance - held AS available FROM accounts WHERE code = ?', [userAccount(userId)])) as {
+    available: bigint;
+  }[];
+  const available = BigInt(row?.available ?? 0n);
+  const most = available - fee;
+  return {
+    fee: formatXmr(fee),
+    minimum: formatXmr(minimum),
+    available: formatXmr(available),
+    maximum: formatXmr(most >= minimum ? most : 0n),
   };
 }

@@ -1,9 +1,10 @@
-import { correctionBody, transferView as transferSchema } from '@pupero/shared/contracts';
+import { adminWithdrawalsQuery, correctionBody, transferView as transferSchema, withdrawalListView } from '@pupero/shared/contracts';
 import { identityOf, requireUser, type Server } from '@pupero/shared/http';
 import { z } from 'zod';
 import type { TransactionsDeps } from '../deps.ts';
 import { audit } from '../domain/audit.ts';
 import { ledgerSummary } from '../domain/summary.ts';
+import { listWithdrawals } from '../domain/withdrawals.ts';
 import { transfer, transferView } from '../ledger/transfer.ts';
 
 const summaryView = z.object({
@@ -28,6 +29,12 @@ export function adminRoutes(app: Server, deps: TransactionsDeps) {
     });
     return summary;
   });
+
+  app.get(
+    '/admin/withdrawals',
+    { onRequest: adminsOnly, schema: { querystring: adminWithdrawalsQuery, response: { 200: withdrawalListView } } },
+    async (request) => listWithdrawals(deps, { state: request.query.state }, request.query.cursor, request.query.limit),
+  );
 
   // The only way to move coins by hand: an admin, a reason, the audit log; between a user and the hot wallet only.
   app.post(

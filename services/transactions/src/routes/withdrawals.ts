@@ -3,6 +3,7 @@ import {
   idempotencyKey,
   withdrawalListView,
   withdrawalView as withdrawalSchema,
+  withdrawalTermsView,
   withdrawBody,
 } from '@pupero/shared/contracts';
 import { AppError } from '@pupero/shared/errors';
@@ -16,6 +17,7 @@ import {
   findWithdrawalById,
   listWithdrawals,
   requestWithdrawal,
+  withdrawalTerms,
   withdrawalView,
 } from '../domain/withdrawals.ts';
 
@@ -53,11 +55,15 @@ export function withdrawalRoutes(app: Server, deps: TransactionsDeps) {
     },
   );
 
+  app.get('/withdraw/terms', { onRequest: authenticate, schema: { response: { 200: withdrawalTermsView } } }, async (request) =>
+    withdrawalTerms(deps, identityOf(request).userId),
+  );
+
   app.get(
     '/withdrawals',
     { onRequest: authenticate, schema: { querystring: historyQuery, response: { 200: withdrawalListView } } },
     async (request) => {
-      return listWithdrawals(deps, identityOf(request).userId, request.query.cursor, request.query.limit);
+      return listWithdrawals(deps, { userId: identityOf(request).userId }, request.query.cursor, request.query.limit);
     },
   );
 

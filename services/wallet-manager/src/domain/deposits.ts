@@ -104,18 +104,29 @@ async function creditDeposit(deps: WalletDeps, userId: number, deposit: Seen): P
   return marked.affectedRows === 1;
 }
 
+/** How long a block takes here: set by the operator, or the regtest miner's pace, or Monero's target of two minutes. */
+export function blockSeconds(config: WalletDeps['config']): number {
+  return config.BLOCK_SECONDS ?? (config.REGTEST_MINER ? config.REGTEST_MINER_INTERVAL_SECONDS : 120);
+}
+
 export async function depositsOf(deps: WalletDeps, userId: number) {
   const rows = (await deps.pool.query(
     'SELECT tx_hash AS txHash, amount, confirmations, state, created_at AS createdAt FROM deposits WHERE user_id = ? ORDER BY id DESC LIMIT 100',
     [userId],
   )) as { txHash: string; amount: bigint; confirmations: number; state: DepositState; createdAt: Date }[];
+  const { DEPOSIT_CONFIRMATIONS: required, MIN_SWEEP_XMR: minimum } = deps.config;
+  const secondsPerBlock = blockSeconds(deps.config);
   return {
-    minimum: formatXmr(deps.config.MIN_SWEEP_XMR),
+    minimum: formatXmr(minimum),
+    requiredConfirmations: required,
+    secondsPerBlock,
     items: rows.map((r) => ({
       txHash: r.txHash,
       amount: formatXmr(r.amount),
       confirmations: r.confirmations,
       state: r.state,
+      // Blocks still to come times the block time: an estimate, for a pending deposit only.
+      secondsLeft: r.state === 'PENDING' ? Math.max(0, required - r.confirmations) * secondsPerBlock : null,
       createdAt: r.createdAt.toISOString(),
     })),
   };

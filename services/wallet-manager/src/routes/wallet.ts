@@ -8,12 +8,18 @@ const addressView = z.object({ address: z.string(), subaddressIndex: z.number().
 const depositsView = z.object({
   /** Deposits below this are DUST: shown, never credited. */
   minimum: z.string(),
+  /** A deposit is credited at this many confirmations. */
+  requiredConfirmations: z.number().int(),
+  /** The block time the estimates use. */
+  secondsPerBlock: z.number().int(),
   items: z.array(
     z.object({
       txHash: z.string(),
       amount: z.string(),
       confirmations: z.number().int(),
       state: z.enum(depositStates),
+      /** About how long until it is credited (pending deposits only). */
+      secondsLeft: z.number().int().nullable(),
       createdAt: z.string(),
     }),
   ),

@@ -25,6 +25,21 @@ async function activeOffer(deps: OffersDeps, offerId: number): Promise<OfferRow>
 }
 
 /**
+ * How the buyer pays the seller: a SELL offer's own details (its owner sells), or what the taker of
+ * a BUY offer (the seller) gives with the trade. A buyer has none to give.
+ */
+async function sellersPaymentDetails(deps: OffersDeps, offer: OfferRow, given: string | undefined): Promise<string | null> {
+  if (offer.side === 'BUY') return given ?? null;
+  if (given !== undefined) {
+    throw new AppError('UNPROCESSABLE', "You are the buyer here: the seller's payment details come with the offer");
+  }
+  const [row] = (await deps.pool.query('SELECT payment_details AS details FROM offers WHERE id = ?', [offer.id])) as {
+    details: string | null;
+  }[];
+  return row?.details ?? null;
+}
+
+/**
  * A taker opens a trade on an offer. The XMR seller's amount is held in escrow at once; if the
  * seller cannot cover it, there is no trade. The taker's limits are checked and the trade inserted
  * under the taker's own lock, so that concurrent opens by one taker cannot get past them together.
@@ -33,7 +48,7 @@ export async function openTrade(
   deps: OffersDeps,
   takerId: number,
   offerId: number,
-  input: { amount: bigint; paymentMethod: string },
+  input: { amount: bigint; paymentMethod: string; paymentDetails?: string | undefined },
 ): Promise<TradeRow> {
   const offer = await activeOffer(deps, offerId);
   if (offer.ownerId === takerId) throw new AppError('UNPROCESSABLE', 'You cannot trade with your own offer');
@@ -56,12 +71,13 @@ export async function openTrade(
     );
   }
   const [buyerId, sellerId] = offer.side === 'SELL' ? [takerId, offer.ownerId] : [offer.ownerId, takerId];
+  const paymentDetails = await sellersPaymentDetails(deps, offer, input.paymentDetails);
   const tradeId = await withNamedLock(deps.pool, `taker.${takerId}`, 5, async (conn) => {
     const now = clock(deps);
     await refuseOverTakerLimits(conn, deps.config, { takerId, offerId: offer.id, amount: input.amount, completedTrades, now });
     const inserted = await conn.query(
-      `INSERT INTO trades (offer_id, buyer_id, seller_id, taker_id, amount, price, fiat_amount, fiat_currency, payment_method, payment_deadline, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO trades (offer_id, buyer_id, seller_id, taker_id, amount, price, fiat_amount, fiat_currency, payment_method, payment_details,
+         payment_deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         offer.id,
         buyerId,
@@ -72,6 +88,7 @@ export async function openTrade(
         formatFiat(fiatFor(input.amount, price)),
         offer.fiatCurrency,
         input.paymentMethod,
+        paymentDetails,
         new Date(now.getTime() + offer.paymentWindowMinutes * 60_000),
         now,
       ],

@@ -13,11 +13,15 @@ export interface TradeRow {
   offerId: number;
   buyerId: number;
   sellerId: number;
+  /** Null once the account is deleted. */
+  buyerUsername: string | null;
+  sellerUsername: string | null;
   amount: bigint;
   price: string;
   fiatAmount: string;
   fiatCurrency: string;
   paymentMethod: string;
+  paymentDetails: string | null;
   state: TradeState;
   holdId: bigint | null;
   escrow: 'NONE' | 'HELD' | 'POSTED' | 'VOIDED';
@@ -32,8 +36,9 @@ export interface TradeRow {
   createdAt: Date;
 }
 
-export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId, amount, CAST(price AS CHAR) AS price,
-  CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, state, hold_id AS holdId, escrow,
+export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId,
+  (SELECT username FROM users WHERE users.id = buyer_id) AS buyerUsername, (SELECT username FROM users WHERE users.id = seller_id) AS sellerUsername, amount, CAST(price AS CHAR) AS price,
+  CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, payment_details AS paymentDetails, state, hold_id AS holdId, escrow,
   payment_deadline AS paymentDeadline, paid_at AS paidAt, completed_at AS completedAt, cancelled_at AS cancelledAt, cancel_reason AS cancelReason,
   disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt`;
 
@@ -59,18 +64,34 @@ export async function visibleTrade(deps: OffersDeps, id: number, identity: Acces
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const fiat = (decimal: string) => formatFiat(fiatOf(decimal));
 
-export function tradeView(t: TradeRow) {
+/** The seller's payment details are for the trade's two parties, and for moderators once it is disputed. */
+function mayReadPaymentDetails(t: TradeRow, viewer: AccessIdentity): boolean {
+  return t.buyerId === viewer.userId || t.sellerId === viewer.userId || (staff(viewer) && t.disputedAt !== null);
+}
+
+/** Whose move it is. A buyer cannot pay before the seller has said where. */
+function awaiting(t: TradeRow): 'BUYER' | 'SELLER' | 'MODERATOR' | null {
+  if (t.state === 'AWAITING_PAYMENT') return t.paymentDetails === null ? 'SELLER' : 'BUYER';
+  if (t.state === 'PAYMENT_SENT') return 'SELLER';
+  return t.state === 'DISPUTED' ? 'MODERATOR' : null;
+}
+
+export function tradeView(t: TradeRow, viewer: AccessIdentity) {
   return {
     id: t.id,
     offerId: t.offerId,
     buyerId: t.buyerId,
     sellerId: t.sellerId,
+    buyerUsername: t.buyerUsername,
+    sellerUsername: t.sellerUsername,
     amount: formatXmr(t.amount),
     price: fiat(t.price),
     fiatAmount: fiat(t.fiatAmount),
     fiatCurrency: t.fiatCurrency,
     paymentMethod: t.paymentMethod,
+    paymentDetails: mayReadPaymentDetails(t, viewer) ? t.paymentDetails : null,
     state: t.state,
+    awaiting: awaiting(t),
     paymentDeadline: t.paymentDeadline.toISOString(),
     paidAt: iso(t.paidAt),
     completedAt: iso(t.completedAt),

@@ -134,3 +134,16 @@ export async function resolveDispute(
   ]);
   return resolved;
 }
+
+/** The seller gives or corrects how to be paid, until the buyer says the money is sent. */
+export async function givePaymentDetails(deps: OffersDeps, id: number, identity: AccessIdentity, details: string) {
+  const trade = await visibleTrade(deps, id, identity);
+  mustBe(trade, identity, 'seller');
+  const result = await queryRetrying(
+    deps.pool,
+    "UPDATE trades SET payment_details = ?, updated_at = NOW(3) WHERE id = ? AND state = 'AWAITING_PAYMENT'",
+    [details, id],
+  );
+  if (result.affectedRows !== 1) throw new AppError('CONFLICT', 'Payment details can change only until the buyer says the money is sent');
+  return (await findTrade(deps.pool, id))!;
+}
