@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setRole } from '@pupero/test-stack/login';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
 
 const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189, Alice Martin';
 const PAYPAL = 'paypal: bob-sells@example.test';
@@ -15,17 +15,7 @@ describe("the seller's payment details", () => {
   });
   after(() => stack.close());
 
-  const offerBody = (side: 'SELL' | 'BUY', extra: Record<string, unknown> = {}) => ({
-    side,
-    fiatCurrency: 'EUR',
-    paymentMethods: ['SEPA'],
-    priceType: 'FIXED',
-    fixedPrice: '150.00',
-    minAmount: '0.1',
-    maxAmount: '1',
-    paymentWindowMinutes: 30,
-    ...extra,
-  });
+  const offerBody = (side: 'SELL' | 'BUY', extra: Record<string, unknown> = {}) => sellOfferBody({ side, maxAmount: '1', ...extra });
   const moderatorNamed = async (prefix: string): Promise<User> => {
     const user = (await stack.signUp(prefix)) as User;
     await setRole({ prisma: stack.login.prisma }, user.username, 'moderator');
