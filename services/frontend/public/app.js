@@ -30,6 +30,15 @@ function showPriceField() {
 for (const radio of priceTypes) radio.addEventListener('change', showPriceField);
 if (priceTypes.length > 0) showPriceField();
 
+// The offer form shows the payment details of a SELL offer only (a BUY offer's seller gives them with each trade).
+const sides = document.querySelectorAll('input[name=side]');
+function showSideFields() {
+  const chosen = document.querySelector('input[name=side]:checked')?.value;
+  for (const element of document.querySelectorAll('[data-for-side]')) element.hidden = element.dataset.forSide !== chosen;
+}
+for (const radio of sides) radio.addEventListener('change', showSideFields);
+if (sides.length > 0) showSideFields();
+
 // What an amount costs, in exact decimals (BigInt): XMR has 12 decimals, prices 8. The amount is
 // read as the server reads it: spaces as thousands separators, a lone comma as the decimal comma.
 function scaled(text, decimals) {
