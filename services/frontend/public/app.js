@@ -79,3 +79,15 @@ if (!document.cookie.split('; ').some((c) => c.startsWith('pupero_tz='))) {
 for (const code of document.querySelectorAll('[data-copy]')) {
   code.addEventListener('click', () => navigator.clipboard?.writeText(code.textContent.trim()));
 }
+
+// The payment window's countdown goes on every second (the server wrote the figure at page load).
+for (const time of document.querySelectorAll('time[data-countdown]')) {
+  const deadline = Date.parse(time.getAttribute('datetime'));
+  const two = (n) => String(n).padStart(2, '0');
+  const tick = () => {
+    const left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+    time.textContent = `${Math.floor(left / 3600)}:${two(Math.floor(left / 60) % 60)}:${two(left % 60)}`;
+    if (left === 0) clearInterval(timer);
+  };
+  const timer = setInterval(tick, 1000);
+}
