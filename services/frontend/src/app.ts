@@ -7,6 +7,7 @@ import { healthRoute } from './http/health.ts';
 import { pageLocals, readerLocals } from './http/locals.ts';
 import { requestLogging } from './http/logging.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { needsAction } from './http/needs-action.ts';
 import { preferenceRoutes } from './http/preferences.ts';
 import { createI18n } from './i18n/setup.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
   app.use(pageLocals);
+  app.use(needsAction(deps));
 
   app.use(preferenceRoutes(deps));
   app.use(offerRoutes(deps));

@@ -44,8 +44,10 @@ export function tradeRoutes(deps: FrontendDeps) {
 
   router.get('/trades', async (req, res) => {
     const cursor = typeof req.query.cursor === 'string' && /^\d+$/.test(req.query.cursor) ? `&cursor=${req.query.cursor}` : '';
-    const page = await gatewayFor(deps, req).get(`/trades?limit=20${cursor}`);
-    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id });
+    // ?open=true: the trades under way (the top bar's "needs your action" link).
+    const open = req.query.open === 'true' ? '&open=true' : '';
+    const page = await gatewayFor(deps, req).get(`/trades?limit=20${open}${cursor}`);
+    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id, open: open !== '' });
   });
 
   router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
