@@ -1,3 +1,4 @@
+import { OFFER_PAGE_MAX } from '@pupero/shared/contracts';
 import { type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
@@ -91,7 +92,7 @@ export function myOfferRoutes(deps: FrontendDeps) {
     const api = gatewayFor(deps, req);
     let cursor = '';
     do {
-      const page = await api.get(`/me/offers?limit=100${cursor}`);
+      const page = await api.get(`/me/offers?limit=${OFFER_PAGE_MAX}${cursor}`);
       const offer = page.items.find((o: { id: number }) => o.id === id);
       if (offer) return offer;
       cursor = page.nextCursor ? `&cursor=${page.nextCursor}` : '';
