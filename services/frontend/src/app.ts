@@ -11,6 +11,7 @@ import { needsAction } from './http/needs-action.ts';
 import { preferenceRoutes } from './http/preferences.ts';
 import { createI18n } from './i18n/setup.ts';
 import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { disputeRoutes } from './routes/disputes.ts';
 import { myOfferRoutes } from './routes/my-offers.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(accountRoutes(deps));
   app.use(userRoutes(deps));
   app.use(disputeRoutes(deps));
+  app.use(adminRoutes(deps));
 
   app.use(notFound);
   app.use(errorPages(deps.logger));

@@ -194,6 +194,42 @@ describe('the trade page, the withdraw form and 2FA recovery codes in the browse
     await context.close();
   });
 
+  it('gives admins the users and their roles, the waiting withdrawals and the ledger', async () => {
+    const admin = await signUp('adm');
+    await stack.makeAdmin(admin.person.username, admin.person.password);
+    const other = await signUp('admother');
+    await stack.fund(other.id, '1');
+    const withdrawal = await stack.api('POST', '/withdraw', {
+      token: await tokenOf(other.person),
+      headers: { 'idempotency-key': `admin-page-${other.id}` },
+      body: { address: ADDRESS, amount: '0.5' },
+    });
+    assert.equal(withdrawal.status, 202);
+
+    const page = admin.page;
+    await logOut(page, frontend.url);
+    await logIn(page, frontend.url, admin.person.username, admin.person.password);
+    await page.goto(`${frontend.url}/admin/users?q=${other.person.username}`);
+    const row = page.locator(`tr[data-user="${other.person.username}"]`);
+    await row.locator('select[name=role]').selectOption('moderator');
+    await row.locator('button:has-text("Change role")').click();
+    await page.waitForURL(/\/admin\/users$/);
+    assert.match((await page.textContent('.notice.ok')) ?? '', /role of user #\d+ is changed/);
+    const changed = await stack.login.prisma.user.findFirstOrThrow({ where: { username: other.person.username } });
+    assert.equal(changed.role, 'moderator');
+    await screenshot(page, 'admin-users');
+
+    await page.goto(`${frontend.url}/admin/withdrawals`);
+    assert.equal(await page.locator(`tr[data-withdrawal="${withdrawal.body.id}"]`).count(), 1, 'the pending withdrawal is listed');
+    assert.match((await page.textContent('[data-table=pending-withdrawals]')) ?? '', /0\.5 XMR/);
+    await page.goto(`${frontend.url}/admin/ledger`);
+    assert.match((await page.textContent('[data-invariants]')) ?? '', /sums to zero/);
+    await screenshot(page, 'admin-ledger');
+    const stranger = await other.context.newPage();
+    assert.equal((await stranger.goto(`${frontend.url}/admin/ledger`))?.status(), 404, 'a non-admin finds no admin page');
+    await Promise.all([admin.context.close(), other.context.close()]);
+  });
+
   /** A bearer token of the person's own, to read what the API holds. */
   async function tokenOf(person: { username: string; password: string }): Promise<string> {
     const login = await stack.api('POST', '/auth/login', { body: { identifier: person.username, password: person.password } });
