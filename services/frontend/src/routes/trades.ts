@@ -94,7 +94,8 @@ export function tradeRoutes(deps: FrontendDeps) {
     const [chat, offer, profile] = await Promise.all([
       readChat(api, trade.id, after),
       api.get(`/offers/${trade.offerId}`, { anonymous: true }),
-      profileOf(api, view.counterparty.username),
+      // A moderator has no counterparty: the page names both parties.
+      profileOf(api, view.role === 'moderator' ? null : view.counterparty.username),
     ]);
     res.render('trade', { trade, offer, view, profile, clock, ...chat, after, form: { error: null, values: {}, ...form } });
   }
