@@ -30,6 +30,15 @@ function showPriceField() {
 for (const radio of priceTypes) radio.addEventListener('change', showPriceField);
 if (priceTypes.length > 0) showPriceField();
 
+// The offer form shows the payment details of a SELL offer only (a BUY offer's seller gives them with each trade).
+const sides = document.querySelectorAll('input[name=side]');
+function showSideFields() {
+  const chosen = document.querySelector('input[name=side]:checked')?.value;
+  for (const element of document.querySelectorAll('[data-for-side]')) element.hidden = element.dataset.forSide !== chosen;
+}
+for (const radio of sides) radio.addEventListener('change', showSideFields);
+if (sides.length > 0) showSideFields();
+
 // What an amount costs, in exact decimals (BigInt): XMR has 12 decimals, prices 8. The amount is
 // read as the server reads it: spaces as thousands separators, a lone comma as the decimal comma.
 function scaled(text, decimals) {
@@ -69,4 +78,16 @@ if (!document.cookie.split('; ').some((c) => c.startsWith('pupero_tz='))) {
 // A click on the deposit address copies it.
 for (const code of document.querySelectorAll('[data-copy]')) {
   code.addEventListener('click', () => navigator.clipboard?.writeText(code.textContent.trim()));
+}
+
+// The payment window's countdown goes on every second (the server wrote the figure at page load).
+for (const time of document.querySelectorAll('time[data-countdown]')) {
+  const deadline = Date.parse(time.getAttribute('datetime'));
+  const two = (n) => String(n).padStart(2, '0');
+  const tick = () => {
+    const left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+    time.textContent = `${Math.floor(left / 3600)}:${two(Math.floor(left / 60) % 60)}:${two(left % 60)}`;
+    if (left === 0) clearInterval(timer);
+  };
+  const timer = setInterval(tick, 1000);
 }

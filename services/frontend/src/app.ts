@@ -7,9 +7,11 @@ import { healthRoute } from './http/health.ts';
 import { pageLocals, readerLocals } from './http/locals.ts';
 import { requestLogging } from './http/logging.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { needsAction } from './http/needs-action.ts';
 import { preferenceRoutes } from './http/preferences.ts';
 import { createI18n } from './i18n/setup.ts';
 import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { disputeRoutes } from './routes/disputes.ts';
 import { myOfferRoutes } from './routes/my-offers.ts';
@@ -53,6 +55,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
   app.use(pageLocals);
+  app.use(needsAction(deps));
 
   app.use(preferenceRoutes(deps));
   app.use(offerRoutes(deps));
@@ -63,6 +66,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(accountRoutes(deps));
   app.use(userRoutes(deps));
   app.use(disputeRoutes(deps));
+  app.use(adminRoutes(deps));
 
   app.use(notFound);
   app.use(errorPages(deps.logger));

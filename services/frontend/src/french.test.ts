@@ -193,7 +193,7 @@ describe('the pages in French', () => {
     assert.equal(await sp.textContent('[data-balance=available]'), '9,5');
     await sp.fill('input[name=address]', ADDRESS);
     await sp.fill('input[name=amount]', '0,25');
-    await submit(sp, 'button:has-text("Retirer")');
+    await submit(sp, '[data-action=withdraw]');
     assert.equal(((await sp.textContent('.notice.ok')) ?? '').trim(), 'Retrait de 0,25 XMR demandé (frais : 0,01 XMR).');
     assert.equal(await sp.textContent('[data-balance=available]'), '9,24');
     await screenshot(sp, 'fr-wallet');

@@ -15,6 +15,8 @@ export interface OfferFormValues {
   paymentWindowMinutes: string;
   terms: string;
   minTakerCompletedTrades: string;
+  /** A SELL offer's payment details, copied into each trade for its buyer only. */
+  paymentDetails: string;
 }
 
 export function offerFormValues(body: Record<string, unknown> | undefined): OfferFormValues {
@@ -32,6 +34,7 @@ export function offerFormValues(body: Record<string, unknown> | undefined): Offe
     paymentWindowMinutes: text('paymentWindowMinutes'),
     terms: text('terms'),
     minTakerCompletedTrades: text('minTakerCompletedTrades'),
+    paymentDetails: text('paymentDetails'),
   };
 }
 
@@ -50,6 +53,7 @@ export function offerToForm(offer: any): OfferFormValues {
     paymentWindowMinutes: String(offer.paymentWindowMinutes),
     terms: offer.terms ?? '',
     minTakerCompletedTrades: String(offer.minTakerCompletedTrades ?? 0),
+    paymentDetails: offer.paymentDetails ?? '',
   };
 }
 
@@ -57,7 +61,7 @@ export function offerToForm(offer: any): OfferFormValues {
  * The body of POST /offers, or of a PATCH that sets every field: the price of the other type and an
  * unused `otherMethod` become null on a PATCH, as the offers service expects. Numbers stay strings
  * the gateway checks; the payment window and the minimum of completed trades are JSON numbers (an
- * empty minimum means anyone).
+ * empty minimum means anyone). Payment details go with a SELL offer only.
  */
 export function offerBody(v: OfferFormValues, forPatch: boolean) {
   const fixed = v.priceType === 'FIXED';
@@ -66,6 +70,8 @@ export function offerBody(v: OfferFormValues, forPatch: boolean) {
   const whole = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
   // "0,5" and "1 000" as typed by a person; what is no number goes as typed, for the gateway to refuse.
   const decimal = (text: string) => normalizeDecimal(text) ?? text;
+  // Only a SELL offer has them (the seller's); a BUY offer's seller is its taker, who gives them with the trade.
+  const details = v.side !== 'SELL' ? undefined : v.paymentDetails === '' ? absent : v.paymentDetails;
   const minTrades = v.minTakerCompletedTrades === '' ? 0 : whole(v.minTakerCompletedTrades);
   const body = {
     side: v.side,
@@ -80,6 +86,7 @@ export function offerBody(v: OfferFormValues, forPatch: boolean) {
     paymentWindowMinutes: whole(v.paymentWindowMinutes),
     terms: v.terms === '' ? absent : v.terms,
     minTakerCompletedTrades: minTrades,
+    paymentDetails: details,
   };
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }

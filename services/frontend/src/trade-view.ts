@@ -1,16 +1,17 @@
 import type { SessionUser } from './session/data.ts';
 
 /**
- * What a trade means for the person looking at it: their role, who is on the other side, and which
- * actions the rules allow them now (the offers service enforces the same rules again).
+ * What a trade means for the person looking at it: their role, who is on the other side, which
+ * actions the rules allow them now (the offers service enforces the same rules again), whose move
+ * it is and how long the buyer has left to pay.
  */
-export function tradeView(trade: any, offer: any, me: SessionUser, now: Date) {
+export function tradeView(trade: any, me: SessionUser, now: Date) {
   const role = trade.buyerId === me.id ? 'buyer' : trade.sellerId === me.id ? 'seller' : 'moderator';
   const otherId = role === 'buyer' ? trade.sellerId : trade.buyerId;
-  // The offer names its owner; the taker is known by id only (the API has no lookup by id).
-  const counterparty =
-    otherId === offer.ownerId ? { username: offer.ownerUsername as string, id: otherId } : { username: null, id: otherId };
-  const windowOver = new Date(trade.paymentDeadline) <= now;
+  // Null once that account is deleted: the page then names them by id.
+  const counterparty = { username: (role === 'buyer' ? trade.sellerUsername : trade.buyerUsername) as string | null, id: otherId };
+  const msLeft = new Date(trade.paymentDeadline).getTime() - now.getTime();
+  const windowOver = msLeft <= 0;
   const state: string = trade.state;
   return {
     role,
@@ -21,8 +22,25 @@ export function tradeView(trade: any, offer: any, me: SessionUser, now: Date) {
     canDispute: role !== 'moderator' && state === 'PAYMENT_SENT',
     canChat: role !== 'moderator' && !['COMPLETED', 'CANCELLED', 'RESOLVED'].includes(state),
     canRate: role !== 'moderator' && state === 'COMPLETED',
+    canGiveDetails: role === 'seller' && state === 'AWAITING_PAYMENT',
     next: nextStep(role, state),
+    awaiting: awaitingKey(role, trade.awaiting),
+    // The payment window's countdown, while the buyer may still pay.
+    secondsLeft: state === 'AWAITING_PAYMENT' ? Math.max(0, Math.floor(msLeft / 1000)) : null,
   };
+}
+
+/** Whose move it is, in the viewer's words: theirs, the other party's, a moderator's ('' when nobody's). */
+function awaitingKey(role: string, awaiting: string | null): string {
+  if (!awaiting) return '';
+  if (awaiting === 'MODERATOR') return 'awaiting.moderator';
+  return awaiting.toLowerCase() === role ? 'awaiting.you' : `awaiting.${awaiting.toLowerCase()}`;
+}
+
+/** A countdown as the page shows it: h:mm:ss (the page's script goes on counting from the same figure). */
+export function clock(seconds: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(seconds / 3600)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
 }
 
 /** The catalog key of what this party should do now ('' for a moderator, who has nothing to do on a trade). */

@@ -208,7 +208,7 @@ describe('a trade in the browser', () => {
 
     await page.fill('input[name=address]', ADDRESS);
     await page.fill('input[name=amount]', '5');
-    await page.click('button:has-text("Withdraw")');
+    await page.click('[data-action=withdraw]');
     assert.match((await page.textContent('.notice.error')) ?? '', /insufficient|not enough|cover/i);
     assert.equal(await page.inputValue('input[name=amount]'), '5');
 

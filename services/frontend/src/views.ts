@@ -9,6 +9,7 @@ import { LANGUAGES } from './i18n/setup.ts';
 export const viewHelpers = {
   user: null,
   flash: null,
+  needsAction: null,
   path: '',
   here: '/',
   lang: 'en',

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin, say } from './support.ts';
+import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin, say, secondFactor } from './support.ts';
 
 const passwordOf = (req: Request, name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
 
@@ -62,7 +62,8 @@ export function accountRoutes(deps: FrontendDeps) {
 
   async function twoFactor(req: Request, res: Response, step: 'confirm' | 'disable', enabled: boolean, done: string) {
     try {
-      await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { password: passwordOf(req, 'password'), totp: field(req.body, 'totp') });
+      const answer = await gatewayFor(deps, req).post(`/auth/2fa/${step}`, { password: passwordOf(req, 'password'), ...secondFactor(req) });
+      if (answer.recoveryCodes) req.session.recoveryCodes = answer.recoveryCodes;
       authOf(req).user.twoFactorEnabled = enabled;
       delete req.session.pendingTotp;
       flash(req, 'ok', say(req, done));
@@ -76,7 +77,10 @@ export function accountRoutes(deps: FrontendDeps) {
     const me = await gatewayFor(deps, req).get('/auth/me');
     Object.assign(authOf(req).user, { email: me.email, username: me.username, role: me.role, twoFactorEnabled: me.twoFactorEnabled });
     const pending = me.twoFactorEnabled ? null : (req.session.pendingTotp ?? null);
-    res.render('account', { me, pending, form: { form: null, error: null, values: {}, ...form } });
+    // Shown this once: the gateway never answers them again.
+    const recoveryCodes = req.session.recoveryCodes ?? null;
+    delete req.session.recoveryCodes;
+    res.render('account', { me, pending, recoveryCodes, form: { form: null, error: null, values: {}, ...form } });
   }
 
   return router;

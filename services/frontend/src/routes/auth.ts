@@ -3,7 +3,19 @@ import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { deviceTokenOf, rememberDevice } from '../http/device-cookie.ts';
 import { rememberMeMs } from '../session/middleware.ts';
-import { destroySession, field, flash, gatewayFor, refusal, refusedWith, regenerate, safeNext, saveSession, say } from './support.ts';
+import {
+  destroySession,
+  field,
+  flash,
+  gatewayFor,
+  refusal,
+  refusedWith,
+  regenerate,
+  safeNext,
+  saveSession,
+  say,
+  secondFactor,
+} from './support.ts';
 
 /** The second step waits this long for the TOTP code before the password must be typed again. */
 const TOTP_STEP_MS = 5 * 60 * 1000;
@@ -69,7 +81,7 @@ export function authRoutes(deps: FrontendDeps) {
       return res.status(401).render('login', { values: {}, next, error: say(req, 'errors.loginStepExpired'), step: 'password' });
     }
     try {
-      await logIn(req, res, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, totp: field(req.body, 'totp') });
+      await logIn(req, res, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, ...secondFactor(req) });
       res.redirect(next);
     } catch (err) {
       res
@@ -94,13 +106,14 @@ export function authRoutes(deps: FrontendDeps) {
   async function logIn(
     req: Request,
     res: Response,
-    credentials: { identifier: string; password: string; rememberMe: boolean; totp?: string },
+    credentials: { identifier: string; password: string; rememberMe: boolean; totp?: string; recoveryCode?: string },
   ) {
     const deviceToken = deviceTokenOf(req);
     const body = {
       identifier: credentials.identifier,
       password: credentials.password,
       ...(credentials.totp ? { totp: credentials.totp } : {}),
+      ...(credentials.recoveryCode ? { recoveryCode: credentials.recoveryCode } : {}),
       ...(deviceToken ? { deviceToken } : {}),
     };
     const answer = await gatewayFor(deps, req).post<LoginAnswer>(

@@ -1,8 +1,9 @@
+import { OFFER_PAGE_MAX } from '@pupero/shared/contracts';
 import { type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { type OfferFormValues, offerBody, offerFormValues, offerToForm } from '../offer-form.ts';
-import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
+import { field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
 
 const blankOffer: OfferFormValues = {
   side: 'SELL',
@@ -17,6 +18,7 @@ const blankOffer: OfferFormValues = {
   paymentWindowMinutes: '60',
   terms: '',
   minTakerCompletedTrades: '0',
+  paymentDetails: '',
 };
 
 /** The user's own offers: list, create, edit, pause or resume, close. */
@@ -81,11 +83,21 @@ export function myOfferRoutes(deps: FrontendDeps) {
     res.redirect('/my/offers');
   }
 
-  /** The offer, if it is the caller's: another's is "not found", as the gateway says for changes. */
+  /**
+   * The offer, if it is the caller's: another's is "not found", as the gateway says for changes.
+   * Only the owner's own list holds its payment details, so it is looked up there.
+   */
   async function ownOffer(req: Request) {
-    const offer = await gatewayFor(deps, req).get(`/offers/${idParam(req)}`, { anonymous: true });
-    if (offer.ownerId !== authOf(req).user.id) throw new GatewayError(404, 'NOT_FOUND', 'There is no such offer of yours.');
-    return offer;
+    const id = idParam(req);
+    const api = gatewayFor(deps, req);
+    let cursor = '';
+    do {
+      const page = await api.get(`/me/offers?limit=${OFFER_PAGE_MAX}${cursor}`);
+      const offer = page.items.find((o: { id: number }) => o.id === id);
+      if (offer) return offer;
+      cursor = page.nextCursor ? `&cursor=${page.nextCursor}` : '';
+    } while (cursor);
+    throw new GatewayError(404, 'NOT_FOUND', 'There is no such offer of yours.');
   }
 
   return router;

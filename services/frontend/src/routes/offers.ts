@@ -36,14 +36,17 @@ export function offerRoutes(deps: FrontendDeps) {
 
   router.post('/offers/:id/trades', requireLogin, async (req, res) => {
     const values = { amount: field(req.body, 'amount'), paymentMethod: field(req.body, 'paymentMethod') };
+    // On a BUY offer the taker sells, and says where the buyer pays them.
+    const paymentDetails = field(req.body, 'paymentDetails');
     try {
       const trade = await gatewayFor(deps, req).post(`/offers/${idParam(req)}/trades`, {
         ...values,
         amount: decimalField(req.body, 'amount'),
+        ...(paymentDetails ? { paymentDetails } : {}),
       });
       res.redirect(`/trades/${trade.id}`);
     } catch (err) {
-      await renderOffer(req, res.status(422), { values, error: refusal(req, err) });
+      await renderOffer(req, res.status(422), { values: { ...values, paymentDetails }, error: refusal(req, err) });
     }
   });
 

@@ -94,3 +94,9 @@ export async function destroySession(deps: Pick<FrontendDeps, 'config'>, req: Re
   const { name, options } = sessionCookie(deps.config);
   res.clearCookie(name, options);
 }
+
+/** The app's code, or a recovery code in its place (to log in, or to turn 2FA off, after losing the phone). */
+export const secondFactor = (req: Request) => {
+  const recoveryCode = field(req.body, 'recoveryCode');
+  return recoveryCode ? { recoveryCode } : { totp: field(req.body, 'totp') };
+};

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
-import { tradeView } from '../trade-view.ts';
+import { clock, tradeView } from '../trade-view.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin, say } from './support.ts';
 
 interface TradeForm {
@@ -31,6 +31,12 @@ async function readChat(api: ReturnType<typeof gatewayFor>, tradeId: number, aft
   return { messages, laterAfter: cursor };
 }
 
+/** The counterparty's public profile (completed trades, median release time); null without a name or when it cannot be read. */
+async function profileOf(api: ReturnType<typeof gatewayFor>, username: string | null) {
+  if (!username) return null;
+  return api.get(`/users/${encodeURIComponent(username)}`, { anonymous: true }).catch(() => null);
+}
+
 /** A user's trades, one trade's page, and every action a party may take on it. */
 export function tradeRoutes(deps: FrontendDeps) {
   const router = Router();
@@ -38,8 +44,10 @@ export function tradeRoutes(deps: FrontendDeps) {
 
   router.get('/trades', async (req, res) => {
     const cursor = typeof req.query.cursor === 'string' && /^\d+$/.test(req.query.cursor) ? `&cursor=${req.query.cursor}` : '';
-    const page = await gatewayFor(deps, req).get(`/trades?limit=20${cursor}`);
-    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id });
+    // ?open=true: the trades under way (the top bar's "needs your action" link).
+    const open = req.query.open === 'true' ? '&open=true' : '';
+    const page = await gatewayFor(deps, req).get(`/trades?limit=20${open}${cursor}`);
+    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id, open: open !== '' });
   });
 
   router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
@@ -53,6 +61,9 @@ export function tradeRoutes(deps: FrontendDeps) {
     return act(req, res, 'release', totp ? { totp } : {}, 'flash.released');
   });
   router.post('/trades/:id/dispute', (req, res) => act(req, res, 'dispute', { reason: field(req.body, 'reason') }, 'flash.disputeOpened'));
+  router.post('/trades/:id/payment-details', (req, res) =>
+    act(req, res, 'payment-details', { paymentDetails: field(req.body, 'paymentDetails') }, 'flash.paymentDetailsSaved', 'put'),
+  );
   router.post('/trades/:id/messages', (req, res) => act(req, res, 'messages', { body: field(req.body, 'body') }, null));
   router.post('/trades/:id/feedback', (req, res) => {
     const comment = field(req.body, 'comment');
@@ -60,10 +71,10 @@ export function tradeRoutes(deps: FrontendDeps) {
   });
 
   /** One action through the gateway; on refusal the trade page again, with the message on the form that caused it. */
-  async function act(req: Request, res: Response, action: string, body: unknown, done: string | null) {
+  async function act(req: Request, res: Response, action: string, body: unknown, done: string | null, method: 'post' | 'put' = 'post') {
     const id = idParam(req);
     try {
-      await gatewayFor(deps, req).post(`/trades/${id}/${action}`, body);
+      await gatewayFor(deps, req)[method](`/trades/${id}/${action}`, body);
       if (done) flash(req, 'ok', say(req, done));
       res.redirect(`/trades/${id}${action === 'messages' ? '#chat' : ''}`);
     } catch (err) {
@@ -79,9 +90,14 @@ export function tradeRoutes(deps: FrontendDeps) {
     const api = gatewayFor(deps, req);
     const trade = await api.get(`/trades/${idParam(req)}`);
     const after = typeof req.query.after === 'string' && /^\d{1,19}$/.test(req.query.after) ? req.query.after : null;
-    const [chat, offer] = await Promise.all([readChat(api, trade.id, after), api.get(`/offers/${trade.offerId}`, { anonymous: true })]);
-    const view = tradeView(trade, offer, authOf(req).user, new Date());
-    res.render('trade', { trade, offer, view, ...chat, after, form: { error: null, values: {}, ...form } });
+    const view = tradeView(trade, authOf(req).user, new Date());
+    const [chat, offer, profile] = await Promise.all([
+      readChat(api, trade.id, after),
+      api.get(`/offers/${trade.offerId}`, { anonymous: true }),
+      // A moderator has no counterparty: the page names both parties.
+      profileOf(api, view.role === 'moderator' ? null : view.counterparty.username),
+    ]);
+    res.render('trade', { trade, offer, view, profile, clock, ...chat, after, form: { error: null, values: {}, ...form } });
   }
 
   return router;

@@ -18,7 +18,12 @@ export function walletRoutes(deps: FrontendDeps) {
 
   router.post('/wallet/withdraw', async (req, res) => {
     const values = { address: field(req.body, 'address'), amount: field(req.body, 'amount') };
-    const amount = decimalField(req.body, 'amount');
+    let amount = decimalField(req.body, 'amount');
+    // "Withdraw everything": the most that goes through now (the available balance less the fee).
+    if (field(req.body, 'everything') === 'true') {
+      amount = (await gatewayFor(deps, req).get('/withdraw/terms')).maximum;
+      values.amount = amount;
+    }
     const key = field(req.body, 'idempotencyKey');
     const totp = field(req.body, 'totp');
     if (!req.session.withdrawKeys?.includes(key)) {
@@ -51,13 +56,14 @@ export function walletRoutes(deps: FrontendDeps) {
   async function renderWallet(req: Request, res: Response, form: { values: Record<string, string>; error: string | null; key: string }) {
     const api = gatewayFor(deps, req);
     const { id } = authOf(req).user;
-    const [balance, history, withdrawals, deposits] = await Promise.all([
+    const [balance, history, withdrawals, deposits, terms] = await Promise.all([
       api.get(`/balances/${id}`),
       api.get('/transactions?limit=20'),
       api.get('/withdrawals?limit=20'),
       depositsOf(api),
+      api.get('/withdraw/terms'),
     ]);
-    res.render('wallet', { balance, history: history.items, withdrawals: withdrawals.items, deposits, ...form });
+    res.render('wallet', { balance, history: history.items, withdrawals: withdrawals.items, deposits, terms, ...form });
   }
 
   return router;
@@ -67,7 +73,13 @@ export function walletRoutes(deps: FrontendDeps) {
 async function depositsOf(api: ReturnType<typeof gatewayFor>) {
   try {
     const [address, list] = await Promise.all([api.get('/wallet/deposit-address'), api.get('/wallet/deposits')]);
-    return { ...address, qr: await QRCode.toDataURL(address.uri, { margin: 1, width: 220 }), items: list.items, minimum: list.minimum };
+    return {
+      ...address,
+      qr: await QRCode.toDataURL(address.uri, { margin: 1, width: 220 }),
+      items: list.items,
+      minimum: list.minimum,
+      required: list.requiredConfirmations,
+    };
   } catch (err) {
     if ((err instanceof GatewayError && (err.statusCode === 404 || err.statusCode === 503)) || err instanceof GatewayUnavailableError)
       return null;

@@ -33,6 +33,8 @@ declare module 'express-session' {
     auth?: SessionAuth;
     pendingLogin?: PendingLogin;
     pendingTotp?: { secret: string; qrDataUrl: string };
+    /** The recovery codes 2FA was just turned on with, until the account page has shown them (once). */
+    recoveryCodes?: string[];
     /** Idempotency keys handed out with withdraw forms; a resubmitted form reuses its key. */
     withdrawKeys?: string[];
     flash?: Flash;
