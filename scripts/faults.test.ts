@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { faultPlan, formatReport, runFaults, targetNames } from '@pupero/test-stack/faults';
 
 test('every part restarted under load: nothing lost or doubled, the ledger balanced and covered, all healthy again', {
-  timeout: 400_000,
+  timeout: 600_000,
 }, async () => {
   const plan = faultPlan({ rounds: 1, bothModes: false });
   assert.deepEqual(new Set(plan.map((f) => f.target)), new Set(targetNames));

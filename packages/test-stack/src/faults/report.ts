@@ -10,9 +10,12 @@ export function formatReport(report: FaultsReport): string {
     byTarget.set(f.target, entry);
   }
   const keyed = r.retried.filter((x) => x.keyed).length;
+  const retriedOps = new Map<string, number>();
+  for (const x of r.retried) retriedOps.set(x.op, (retriedOps.get(x.op) ?? 0) + 1);
   const lines = [
     `faults under load: ${report.pairs} trading pairs, ${report.durationSeconds} s`,
     `requests sent ${r.sent}, successes ${r.successes}, refusals (4xx) ${r.refusals}, retries ${r.retries} (${r.retried.length} operations retried, ${keyed} with the same Idempotency-Key), gave up ${r.gaveUp.length}`,
+    `operations retried after no answer or a 5xx: ${[...retriedOps].map(([op, n]) => `${op} ${n}`).join(', ') || 'none'}`,
     `registrations ${report.registrations}`,
     `faults injected ${report.faults.length}: ${[...byTarget].map(([t, m]) => `${t} ${m.graceful} graceful + ${m.kill} kill -9`).join(', ')}`,
     `movements checked ${c.movementsChecked.total} (deposits ${c.movementsChecked.deposits}, trades ${c.movementsChecked.trades}, withdrawals ${c.movementsChecked.withdrawals}; ${c.movementsChecked.accounts} accounts balanced against their transfers and holds)`,

@@ -196,7 +196,7 @@ async function settle(platform: Platform, moves: Movements, log: (line: string) 
     )) +
     moves.deposits.length -
     (await count(url, `SELECT COUNT(DISTINCT reference) AS n FROM transfers WHERE kind = 'DEPOSIT' AND reference IN (${txids})`));
-  if (!(await waitFor(async () => (await pending()) === 0, 180))) log(`still ${await pending()} things on their way after 180 s`);
+  if (!(await waitFor(async () => (await pending()) === 0, 300))) log(`still ${await pending()} things on their way after 300 s`);
   for (let i = 0; i < 12; i += 1) await platform.chain.mine(1);
   // The wallet manager's wallet sees the last blocks a moment later.
   await pause(3000);

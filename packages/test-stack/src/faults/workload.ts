@@ -162,7 +162,9 @@ export async function journey(w: Workload, n: number, mine: () => Promise<unknow
   const pair = [await register(w.api, w.moves, `a${n}`), await register(w.api, w.moves, `b${n}`)] as const;
   const offers: number[] = [];
   for (const user of pair) {
-    await deposit(w, user, '2');
+    // Four payments, not one: each is an output of the platform wallet, and every send locks one
+    // (its change) for 10 blocks, so more outputs let more withdrawals go out at once.
+    for (let i = 0; i < 4; i += 1) await deposit(w, user, '0.5');
     await untilAvailable(w, user, 1_000_000_000_000n, mine);
     const offer = await w.api('offer', 'POST', '/offers', { token: user.token, body: sellOfferBody() });
     if (offer.status !== 201) throw new Error(`offer ${offer.status} ${JSON.stringify(offer.body)}`);
@@ -173,9 +175,11 @@ export async function journey(w: Workload, n: number, mine: () => Promise<unknow
     const offerId = offers[round % 2]!;
     if ((await available(w, seller)) < 200_000_000_000n) await deposit(w, seller, '1');
     await trade(w, seller, buyer, offerId, outcomes[Math.floor(round / 2 + n) % outcomes.length]!);
-    // Each send locks the wallet's change for 10 blocks: a withdrawal every fourth trade keeps sends flowing.
-    if (round % 4 === 3) await withdraw(w, buyer);
+    // Each send locks the wallet's change for 10 blocks: a withdrawal every tenth trade keeps sends flowing.
+    if (round % 10 === 9) await withdraw(w, buyer);
     if (round % 3 === 2) await register(w.api, w.moves, `n${n}`);
+    // A person's pace, not a benchmark's: the faults, not the load, are under test.
+    await pause(300);
   }
 }
 

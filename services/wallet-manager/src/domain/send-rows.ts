@@ -67,10 +67,19 @@ export async function storeRetry(deps: WalletDeps, withdrawalId: bigint, message
   );
 }
 
-/** Withdrawals whose send was postponed and whose time has come (an abandoned send is never among them). */
+/**
+ * Withdrawals whose send was postponed and whose time has come (an abandoned send is never built
+ * again), and sends that are over (relayed, or abandoned) while the ledger still waits for their
+ * result: a report that could not be published (RabbitMQ away) is published again, or nothing
+ * would ever settle the withdrawal. The ledger applies each report once.
+ */
 export async function dueRetries(deps: WalletDeps): Promise<bigint[]> {
   const rows = (await deps.pool.query(
-    "SELECT withdrawal_id AS id FROM wallet_sends WHERE state IN ('RETRY', 'BUILT') AND (next_attempt_at IS NULL OR next_attempt_at <= NOW(3)) ORDER BY withdrawal_id LIMIT 20",
+    `SELECT s.withdrawal_id AS id FROM wallet_sends s JOIN withdrawals w ON w.id = s.withdrawal_id
+      WHERE (s.state IN ('RETRY', 'BUILT') AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= NOW(3)))
+         OR (s.state IN ('RELAYED', 'FAILED') AND w.state IN ('PENDING', 'SENDING') AND s.updated_at <= NOW(3) - INTERVAL ? SECOND)
+      ORDER BY s.withdrawal_id LIMIT 20`,
+    [deps.config.WITHDRAWAL_RETRY_SECONDS],
   )) as { id: bigint }[];
   return rows.map((r) => r.id);
 }

@@ -16,10 +16,12 @@ export interface RequestedSend {
 }
 
 // monero-wallet-rpc's "not enough money", "not enough unlocked money" and "no connection to the
-// daemon": the same withdrawal can succeed later. Anything else is final for this withdrawal.
+// daemon", and the daemon restarting under it ("failed to get output distribution"): the same
+// withdrawal can succeed later. Anything else is final for this withdrawal.
 const TRANSIENT_CODES = new Set([-17, -37, -38]);
 const isTransient = (error: unknown) =>
-  TRANSIENT_CODES.has((error as { getCode?: () => number }).getCode?.() ?? 0) || /ECONNREFUSED|timeout|socket/i.test(String(error));
+  TRANSIENT_CODES.has((error as { getCode?: () => number }).getCode?.() ?? 0) ||
+  /ECONNREFUSED|ECONNRESET|timeout|socket|failed to get output distribution/i.test(String(error));
 
 /**
  * Sends one withdrawal, at most once, whatever crashes in between. Under the wallet's send lock:
