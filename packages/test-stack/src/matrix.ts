@@ -104,13 +104,31 @@ export async function startMatrixStack(): Promise<MatrixStack> {
     TRADE_OPENS_PER_HOUR: '10000',
     TRADE_NEW_TAKER_MAX_XMR: '1000',
   };
-  const stack = await startLedgerStack({ beside: async (context) => startOffersAndWallet(context, await chainStarting, caps) });
+  const stack = await startLedgerStack({ beside: async (context) => startOffersAndWallet(context, await chainStarting, caps) }).catch(
+    async (error) => {
+      // The chain's processes would keep the test file alive for ever: they go with a failed start.
+      await (await chainStarting).stop();
+      throw error;
+    },
+  );
   const chain = await chainStarting;
+  const close = async () => {
+    await stack.close();
+    await chain.stop();
+  };
+  // Anything failing from here on stops what started, for the same reason.
+  return callers(stack, close).catch(async (error) => {
+    await close();
+    throw error;
+  });
+}
+
+/** The five kinds of caller, 100 XMR for the seller and a fallback EUR price (there is no price feed here). */
+async function callers(stack: LedgerStack, close: () => Promise<void>): Promise<MatrixStack> {
   const { api } = stack;
   const [seller, buyer, other, plainModerator, plainAdmin] = await Promise.all(['se', 'bu', 'ot', 'mo', 'ad'].map((p) => stack.signUp(p)));
   const [moderator, admin] = await Promise.all([promote(stack, plainModerator!, 'moderator'), promote(stack, plainAdmin!, 'admin')]);
   await stack.fund(seller!.id, '100');
-  // No price feed here: the fallback price answers GET /prices/EUR.
   await must(api('PUT', '/admin/prices/EUR', { token: admin.token, body: { price: '150.00' } }), 200, 'fallback price');
   return {
     api,
@@ -120,9 +138,6 @@ export async function startMatrixStack(): Promise<MatrixStack> {
     moderator,
     admin,
     prepare: resourceMaker(api, seller!, buyer!),
-    async close() {
-      await stack.close();
-      await chain.stop();
-    },
+    close,
   };
 }

@@ -1,13 +1,15 @@
 import mariadb from 'mariadb';
 import { mariadbConfig } from '../db/connection.ts';
-import { testServerUrl } from './database.ts';
+import { TEST_CONNECT_TIMEOUT_MS, testServerUrl } from './database.ts';
 
 /**
  * Test files that use RabbitMQ take this lock for their whole run, so the one that stops and
  * starts the broker never pulls it from under another. Files without a broker still run in parallel.
  */
 export async function holdBrokerLock(): Promise<() => Promise<void>> {
-  const conn = await mariadb.createConnection(mariadbConfig(testServerUrl(), { database: undefined }));
+  const conn = await mariadb.createConnection(
+    mariadbConfig(testServerUrl(), { database: undefined, connectTimeout: TEST_CONNECT_TIMEOUT_MS }),
+  );
   const [row] = (await conn.query("SELECT GET_LOCK('pupero_test_broker', 600) AS got")) as { got: number | bigint }[];
   if (Number(row?.got) !== 1) throw new Error('could not take the test broker lock within 600 s');
   return async () => {

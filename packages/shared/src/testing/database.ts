@@ -42,7 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     urlFor: (service) => serviceDatabaseUrl(url, name, service, passwords[service], userPrefix),
     query: async (sql, values) => {
-      const conn = await mariadb.createConnection(mariadbConfig(url));
+      const conn = await mariadb.createConnection(mariadbConfig(url, { connectTimeout: TEST_CONNECT_TIMEOUT_MS }));
       try {
         return await conn.query(sql, values);
       } finally {
@@ -58,8 +58,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The driver gives up on a connection after 1 s; a test machine busy with a chain and a browser can
+ * take longer to accept one, and a test's setup must not fail for that.
+ */
+export const TEST_CONNECT_TIMEOUT_MS = 15_000;
+
 export async function runOnServer(sql: string, values?: unknown[]): Promise<unknown> {
-  const conn = await mariadb.createConnection(mariadbConfig(testServerUrl(), { database: undefined }));
+  const conn = await mariadb.createConnection(
+    mariadbConfig(testServerUrl(), { database: undefined, connectTimeout: TEST_CONNECT_TIMEOUT_MS }),
+  );
   try {
     return await conn.query(sql, values);
   } finally {
