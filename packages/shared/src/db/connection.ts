@@ -13,6 +13,9 @@ export function mariadbConfig(databaseUrl: string, overrides: Partial<PoolConfig
     user: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
     ...(database ? { database } : {}),
+    // The driver's own default gives up after 1 s: a busy machine or network can take longer to
+    // accept a connection, and a refused one (the server down) still fails at once.
+    connectTimeout: 10_000,
     ...overrides,
   };
 }
