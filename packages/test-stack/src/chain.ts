@@ -43,16 +43,10 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export async function startChain(): Promise<Chain> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pupero-regtest-'));
-  const daemon = await startRegtestDaemon({ dataDir: path.join(dir, 'daemon'), rpcPort: await freePort(), p2pPort: await freePort() });
-  const login = `${RPC_USER}:${RPC_PASSWORD}`;
-  const [platformRpc, externalRpc] = await Promise.all([
-    startWalletRpc({ daemonUrl: daemon.url, rpcPort: await freePort(), walletDir: path.join(dir, 'platform'), login }),
-    startWalletRpc({ daemonUrl: daemon.url, rpcPort: await freePort(), walletDir: path.join(dir, 'external'), login }),
-  ]);
+/** The outside user's wallet on its wallet-rpc, with 100 blocks mined to it. */
+export async function fundedOutsideWallet(daemonUrl: string, walletRpcUrl: string) {
   const external = await openPlatformWallet({
-    url: externalRpc.url,
+    url: walletRpcUrl,
     username: RPC_USER,
     password: RPC_PASSWORD,
     walletName: 'external',
@@ -61,7 +55,19 @@ export async function startChain(): Promise<Chain> {
   const externalAddress = await external.getPrimaryAddress();
   // Coinbase outputs unlock after 60 blocks, and a transaction's ring of 16 needs that many unlocked
   // outputs on the chain as decoys: 100 blocks give the outside wallet coins and the chain enough outputs.
-  await generateBlocks(daemon.url, 100, externalAddress);
+  await generateBlocks(daemonUrl, 100, externalAddress);
+  return { external, externalAddress };
+}
+
+export async function startChain(): Promise<Chain> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pupero-regtest-'));
+  const daemon = await startRegtestDaemon({ dataDir: path.join(dir, 'daemon'), rpcPort: await freePort(), p2pPort: await freePort() });
+  const login = `${RPC_USER}:${RPC_PASSWORD}`;
+  const [platformRpc, externalRpc] = await Promise.all([
+    startWalletRpc({ daemonUrl: daemon.url, rpcPort: await freePort(), walletDir: path.join(dir, 'platform'), login }),
+    startWalletRpc({ daemonUrl: daemon.url, rpcPort: await freePort(), walletDir: path.join(dir, 'external'), login }),
+  ]);
+  const { external, externalAddress } = await fundedOutsideWallet(daemon.url, externalRpc.url);
   await external.sync();
   return {
     daemon,

@@ -2,14 +2,13 @@ import path from 'node:path';
 import { freePort } from '@pupero/shared/testing';
 import {
   generateBlocks,
-  openPlatformWallet,
   type RegtestDaemon,
   startRegtestDaemon,
   startWalletRpc,
   type Wallet,
   type WalletRpcProcess,
 } from '@pupero/wallet-manager/testing';
-import { RPC_PASSWORD, RPC_USER } from '../chain.ts';
+import { fundedOutsideWallet, RPC_PASSWORD, RPC_USER } from '../chain.ts';
 import { type FaultMode, type Supervised, stopChild } from './processes.ts';
 
 /**
@@ -56,16 +55,7 @@ export async function startFaultChain(dir: string): Promise<FaultChain> {
   await monerod.start();
   await walletRpc.start();
   const externalRpc = await startWalletRpc({ daemonUrl, rpcPort: ports.external, walletDir: path.join(dir, 'external'), login });
-  const external = await openPlatformWallet({
-    url: externalRpc.url,
-    username: RPC_USER,
-    password: RPC_PASSWORD,
-    walletName: 'external',
-    walletPassword: 'external',
-  });
-  const externalAddress = await external.getPrimaryAddress();
-  // Coinbase unlocks after 60 blocks, and rings of 16 need that many outputs on the chain.
-  await generateBlocks(daemonUrl, 100, externalAddress);
+  const { external, externalAddress } = await fundedOutsideWallet(daemonUrl, externalRpc.url);
   await external.sync();
   return {
     daemonUrl,
