@@ -21,7 +21,7 @@ import { userRoutes } from './routes/users.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { createCsrf } from './security/csrf.ts';
 import { securityHeaders } from './security/headers.ts';
-import { sessions } from './session/middleware.ts';
+import { saveBeforeRedirect, sessions } from './session/middleware.ts';
 import { viewHelpers } from './views.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -52,6 +52,7 @@ export function createApp(deps: FrontendDeps): Express {
   const csrf = createCsrf();
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(sessions(config, deps.sessionStore));
+  app.use(saveBeforeRedirect);
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
   app.use(pageLocals);

@@ -89,6 +89,33 @@ describe('accounts in the browser', () => {
     await context.close();
   });
 
+  it('stores the session before a redirect leaves, once: with a slow session store the next page shows the welcome and its forms work', async () => {
+    // As a loaded database: a write of a session holding a one-time message takes a second more.
+    // Without the save before the redirect, the home page reads the session before the welcome is
+    // stored; with a second save at the response's end, that late copy lands over the token of the
+    // home page's forms, and logging out answers 403.
+    const slow = await startFrontend({
+      gatewayUrl: stack.gatewayUrl,
+      databaseUrl: stack.login.db.urlFor('frontend'),
+      keys: stack.login.keys,
+    });
+    const store = slow.deps.sessionStore;
+    const set = store.set.bind(store);
+    store.set = (sid, session, done) => void setTimeout(() => set(sid, session, done), session.flash ? 1000 : 0);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const person = newPerson('slow');
+      await register(page, slow.url, person);
+      assert.match((await page.textContent('.notice.ok', { timeout: 5000 })) ?? '', new RegExp(`Welcome to Pupero, ${person.username}`));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await logOut(page, slow.url);
+    } finally {
+      await context.close();
+      await slow.close();
+    }
+  });
+
   it('turns on two-factor authentication with a code from oathtool; the next login asks for a code', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

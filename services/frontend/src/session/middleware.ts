@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import type { Config } from '../config.ts';
 import type { PrismaSessionStore } from './store.ts';
@@ -29,3 +30,19 @@ export function sessionCookie(config: Config) {
 }
 
 export const rememberMeMs = (config: Config) => config.REMEMBER_ME_DAYS * 24 * 3600 * 1000;
+
+/**
+ * A redirect leaves only once its session is stored. express-session saves at the response's end,
+ * but sends the headers first: the browser follows the Location at once, and the next page read
+ * the session without what this request wrote (the welcome after sign-up, a form's token). An
+ * anonymous session that holds nothing is not stored for a redirect.
+ */
+export function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const session = req.session;
+    if (!session || Object.keys(session).every((key) => key === 'cookie')) return redirect(...args);
+    session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
+}

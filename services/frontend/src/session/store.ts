@@ -22,6 +22,8 @@ type Done = (err?: unknown) => void;
  */
 export class PrismaSessionStore extends Store {
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** What each request's session object held when this store last wrote it. */
+  private readonly written = new WeakMap<SessionData, string>();
 
   constructor(private readonly prisma: PrismaClient) {
     super();
@@ -35,13 +37,21 @@ export class PrismaSessionStore extends Store {
 
   override set(sid: string, session: SessionData, done?: Done) {
     const data = JSON.stringify(session);
+    // A request's session written again unchanged is not written: express-session saves a regenerated
+    // session once more at the response's end, after the redirect's own save, and that late copy
+    // would land over what the next page wrote meanwhile (its form's token).
+    const content = contentOf(session);
+    if (this.written.get(session) === content) return void done?.();
     const expiresAt = expiryOf(session);
     // MariaDB applies the assignments in order: `data` is decided while expires_at is still the stored one.
     // `now` is this process's clock, written the way every other expiry is (not NOW(3), the server's zone).
     const now = new Date();
     this.prisma.$executeRaw`INSERT INTO frontend_sessions (sid, data, expires_at) VALUES (${sid}, ${data}, ${expiresAt})
       ON DUPLICATE KEY UPDATE data = IF(expires_at > ${now}, VALUES(data), data),
-        expires_at = IF(expires_at > ${now}, VALUES(expires_at), expires_at)`.then(() => done?.(), done);
+        expires_at = IF(expires_at > ${now}, VALUES(expires_at), expires_at)`.then(() => {
+      this.written.set(session, content);
+      done?.();
+    }, done);
   }
 
   override touch(sid: string, session: SessionData, done?: Done) {
@@ -76,4 +86,10 @@ export class PrismaSessionStore extends Store {
 function expiryOf(session: SessionData): Date {
   const expires = session.cookie?.expires;
   return expires ? new Date(expires) : new Date(Date.now() + BROWSER_SESSION_MS);
+}
+
+/** A session's data but its cookie (whose expiry moves at every save of a "remember me" session). */
+function contentOf(session: SessionData): string {
+  const { cookie: _cookie, ...content } = session;
+  return JSON.stringify(content);
 }
