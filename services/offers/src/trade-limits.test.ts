@@ -26,7 +26,12 @@ describe('trade limits', () => {
   const offer = async (owner: User, overrides: Record<string, unknown> = {}) => {
     const res = await stack.api('POST', '/offers', {
       token: owner.token,
-      body: sellOfferBody({ maxAmount: '10', paymentWindowMinutes: 1440, ...overrides }),
+      body: sellOfferBody({
+        maxAmount: '10',
+        paymentWindowMinutes: 1440,
+        paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189',
+        ...overrides,
+      }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body as { id: number };

@@ -22,7 +22,7 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
   const sellOffer = async (seller: { token: string }, overrides: Record<string, unknown> = {}) => {
     const res = await stack.api('POST', '/offers', {
       token: seller.token,
-      body: sellOfferBody(overrides),
+      body: sellOfferBody({ paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189', ...overrides }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body;

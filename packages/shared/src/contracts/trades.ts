@@ -54,6 +54,8 @@ export const tradeView = z.object({
   awaiting: z.enum(['BUYER', 'SELLER', 'MODERATOR']).nullable(),
   paymentDeadline: z.string(),
   paidAt: z.string().nullable(),
+  /** When a paid trade the seller has not released becomes a dispute by itself; null unless the money is said to be sent. */
+  autoDisputeAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   cancelReason: z.string().nullable(),

@@ -12,7 +12,7 @@ export function disputeRoutes(app: Server, deps: OffersDeps) {
     const rows = (await deps.pool.query(
       `SELECT ${TRADE_COLUMNS} FROM trades WHERE state = 'DISPUTED' ORDER BY disputed_at LIMIT 200`,
     )) as TradeRow[];
-    return { items: rows.map((t) => tradeView(t, identityOf(request))), nextCursor: null };
+    return { items: rows.map((t) => tradeView(t, identityOf(request), deps.config)), nextCursor: null };
   });
 
   app.post(
@@ -22,6 +22,7 @@ export function disputeRoutes(app: Server, deps: OffersDeps) {
       tradeView(
         await resolveDispute(deps, request.params.id, identityOf(request), request.body.winner, request.body.note, request.ip),
         identityOf(request),
+        deps.config,
       ),
   );
 }

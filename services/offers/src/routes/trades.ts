@@ -25,7 +25,9 @@ export function tradeRoutes(app: Server, deps: OffersDeps) {
     { onRequest: authenticate, schema: { params: tradeParams, body: openTradeBody, response: { 201: tradeSchema } } },
     async (request, reply) => {
       const identity = identityOf(request);
-      return reply.status(201).send(tradeView(await openTrade(deps, identity.userId, request.params.id, request.body), identity));
+      return reply
+        .status(201)
+        .send(tradeView(await openTrade(deps, identity.userId, request.params.id, request.body), identity, deps.config));
     },
   );
 
@@ -42,12 +44,15 @@ export function tradeRoutes(app: Server, deps: OffersDeps) {
         [userId, userId, cursor ?? 2_147_483_647, limit + 1],
       )) as TradeRow[];
       const page = rows.slice(0, limit);
-      return { items: page.map((t) => tradeView(t, identity)), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+      return {
+        items: page.map((t) => tradeView(t, identity, deps.config)),
+        nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+      };
     },
   );
 
   // Each answer is the trade as its caller may see it.
-  const seen = (request: FastifyRequest, trade: TradeRow) => tradeView(trade, identityOf(request));
+  const seen = (request: FastifyRequest, trade: TradeRow) => tradeView(trade, identityOf(request), deps.config);
   app.get('/trades/:id', one, async (request) => seen(request, await visibleTrade(deps, request.params.id, identityOf(request))));
   app.post('/trades/:id/paid', one, async (request) => seen(request, await markPaid(deps, request.params.id, identityOf(request))));
   app.post('/trades/:id/cancel', one, async (request) => seen(request, await cancel(deps, request.params.id, identityOf(request))));

@@ -3,6 +3,7 @@ import { formatFiat } from '@pupero/shared/fiat';
 import type { AccessIdentity } from '@pupero/shared/jwt';
 import { formatXmr } from '@pupero/shared/money';
 import type { PoolConnection } from 'mariadb';
+import type { Config } from '../../config.ts';
 import type { OffersDeps } from '../../deps.ts';
 import { fiatOf } from '../offer-view.ts';
 
@@ -76,7 +77,13 @@ function awaiting(t: TradeRow): 'BUYER' | 'SELLER' | 'MODERATOR' | null {
   return t.state === 'DISPUTED' ? 'MODERATOR' : null;
 }
 
-export function tradeView(t: TradeRow, viewer: AccessIdentity) {
+/** When a paid trade the seller leaves unanswered becomes a dispute (runTradeJobs); null in any other state. */
+function autoDisputeAt(t: TradeRow, config: Pick<Config, 'SELLER_RESPONSE_MINUTES'>): string | null {
+  if (t.state !== 'PAYMENT_SENT' || t.paidAt === null) return null;
+  return new Date(t.paidAt.getTime() + config.SELLER_RESPONSE_MINUTES * 60_000).toISOString();
+}
+
+export function tradeView(t: TradeRow, viewer: AccessIdentity, config: Pick<Config, 'SELLER_RESPONSE_MINUTES'>) {
   return {
     id: t.id,
     offerId: t.offerId,
@@ -94,6 +101,7 @@ export function tradeView(t: TradeRow, viewer: AccessIdentity) {
     awaiting: awaiting(t),
     paymentDeadline: t.paymentDeadline.toISOString(),
     paidAt: iso(t.paidAt),
+    autoDisputeAt: autoDisputeAt(t, config),
     completedAt: iso(t.completedAt),
     cancelledAt: iso(t.cancelledAt),
     cancelReason: t.cancelReason,

@@ -44,8 +44,7 @@ export async function markPaid(deps: OffersDeps, id: number, identity: AccessIde
   const trade = await visibleTrade(deps, id, identity);
   mustBe(trade, identity, 'buyer');
   const now = clock(deps);
-  if (trade.state === 'AWAITING_PAYMENT' && trade.paymentDeadline <= now) throw new AppError('CONFLICT', 'The payment window has closed');
-  // Only once the seller's XMR is held in escrow (recorded as HELD) can the buyer pay.
+  if (trade.state === 'AWAITING_PAYMENT') mayPayNow(trade, now);
   return transition(
     deps,
     trade,
@@ -56,6 +55,18 @@ export async function markPaid(deps: OffersDeps, id: number, identity: AccessIde
     " AND payment_deadline > ? AND escrow = 'HELD'",
     [now],
   );
+}
+
+/** Why the buyer cannot say "money sent" yet on a trade awaiting payment: each refusal has its own `details.reason`. */
+function mayPayNow(trade: TradeRow, now: Date) {
+  if (trade.paymentDeadline <= now) throw new AppError('CONFLICT', 'The payment window has closed');
+  if (trade.paymentDetails === null)
+    throw new AppError('CONFLICT', 'The seller has not given payment details yet: wait for them before paying', {
+      reason: 'payment-details-missing',
+    });
+  // Only once the seller's XMR is held in escrow (recorded as HELD) can the buyer pay.
+  if (trade.escrow !== 'HELD')
+    throw new AppError('CONFLICT', "The seller's XMR is not held in escrow yet: try again in a moment", { reason: 'escrow-not-held' });
 }
 
 /** The seller received the money: the escrow goes to the buyer. TOTP when the seller has 2FA on. */
