@@ -42,6 +42,12 @@ export const configSchema = z.object({
   MIN_SWEEP_XMR: envXmr.default(100_000_000n),
   WITHDRAWAL_RETRY_SECONDS: envInt(1, 86_400).default(30),
   TRANSACTIONS_SERVICE_URL: envUrl,
+  /**
+   * A built send the daemon refuses is built again only when another transaction that spends one of
+   * its inputs is this many blocks deep (a reorg deeper than this is not expected): before that it
+   * may still be the one mined, and it is relayed again later.
+   */
+  WITHDRAWAL_REBUILD_DEPTH: envInt(1, 100_000).default(10),
   /** /healthz: a wallet (or daemon) this many blocks behind whose height stands still for HEALTH_STALL_SECONDS cannot see new blocks. */
   HEALTH_LAG_BLOCKS: envInt(1, 100_000).default(10),
   HEALTH_STALL_SECONDS: envInt(1, 86_400).default(300),

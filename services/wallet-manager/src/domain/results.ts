@@ -11,10 +11,7 @@ export interface WithdrawalRow {
   state: string;
 }
 
-type Outcome =
-  | { status: 'SENDING'; txHash: string }
-  | { status: 'SENT'; txHash: string; networkFee: string }
-  | { status: 'FAILED'; reason: string };
+type Outcome = { status: 'SENDING' } | { status: 'SENT'; txHash: string; networkFee: string } | { status: 'FAILED'; reason: string };
 
 /**
  * Reports to the ledger, signed with the wallet manager's own key (only it may settle or refund a

@@ -3,8 +3,10 @@ import type { WalletDeps } from '../deps.ts';
 /**
  * The `wallet_sends` row of a withdrawal, the wallet's own record of what it did. Its state only
  * moves forward, RETRY → BUILT → RELAYED or RETRY → FAILED, and every write below is guarded so:
- * a FAILED (abandoned) send is never built, and a BUILT one is never abandoned. The database holds
- * the same rule (migration 20261203020000_wallet_send_abandonment: CHECKs and triggers).
+ * a FAILED (abandoned) send is never built, and a BUILT one is never abandoned. A BUILT one is
+ * built again only once its build is recorded dead, kept in `dead_builds` with why. The database
+ * holds the same rules (migrations 20261203020000_wallet_send_abandonment and
+ * 20261204020000_wallet_send_rebuild: CHECKs and triggers).
  */
 export interface SendRow {
   state: 'RETRY' | 'BUILT' | 'RELAYED' | 'FAILED';
@@ -13,11 +15,22 @@ export interface SendRow {
   fee: bigint | null;
   attempts: number;
   lastError: string | null;
+  /** The key images the built transaction spends, comma-separated. */
+  keyImages: string | null;
+}
+
+/** A transaction built and not relayed: what is stored to relay it, and to tell later whether it still can be mined. */
+export interface BuiltTx {
+  hash: string;
+  metadata: string;
+  fee: bigint;
+  keyImages: string[];
 }
 
 export async function readSend(deps: WalletDeps, withdrawalId: bigint): Promise<SendRow | undefined> {
   const [send] = (await deps.pool.query(
-    'SELECT state, tx_hash AS txHash, tx_metadata AS txMetadata, fee, attempts, last_error AS lastError FROM wallet_sends WHERE withdrawal_id = ?',
+    `SELECT state, tx_hash AS txHash, tx_metadata AS txMetadata, fee, attempts, last_error AS lastError, key_images AS keyImages
+       FROM wallet_sends WHERE withdrawal_id = ?`,
     [withdrawalId],
   )) as SendRow[];
   return send;
@@ -27,14 +40,40 @@ export async function readSend(deps: WalletDeps, withdrawalId: bigint): Promise<
 // conditions before it see the state the row had.
 
 /** Stores a built (not relayed) transaction, unless the row has moved on; answers the row as it now is. */
-export async function storeBuilt(deps: WalletDeps, withdrawalId: bigint, tx: { hash: string; metadata: string; fee: bigint }) {
+export async function storeBuilt(deps: WalletDeps, withdrawalId: bigint, tx: BuiltTx) {
   await deps.pool.query(
-    `INSERT INTO wallet_sends (withdrawal_id, state, tx_hash, tx_metadata, fee, attempts) VALUES (?, 'BUILT', ?, ?, ?, 1)
+    `INSERT INTO wallet_sends (withdrawal_id, state, tx_hash, tx_metadata, fee, key_images, attempts) VALUES (?, 'BUILT', ?, ?, ?, ?, 1)
      ON DUPLICATE KEY UPDATE tx_hash = IF(state = 'RETRY', VALUES(tx_hash), tx_hash),
        tx_metadata = IF(state = 'RETRY', VALUES(tx_metadata), tx_metadata), fee = IF(state = 'RETRY', VALUES(fee), fee),
+       key_images = IF(state = 'RETRY', VALUES(key_images), key_images),
        next_attempt_at = IF(state = 'RETRY', NULL, next_attempt_at), attempts = attempts + 1, updated_at = NOW(3),
        state = IF(state = 'RETRY', 'BUILT', state)`,
-    [withdrawalId, tx.hash, tx.metadata, tx.fee],
+    [withdrawalId, tx.hash, tx.metadata, tx.fee, tx.keyImages.join(',') || null],
+  );
+  return (await readSend(deps, withdrawalId))!;
+}
+
+/**
+ * Replaces a build that can never be mined by a new one, only while the row still holds that dead
+ * build unrelayed: the dead one's hash and why go to `dead_builds` (kept, only added to), its
+ * metadata (the only way to relay it) is overwritten. Answers the row as it now is.
+ */
+export async function storeRebuilt(deps: WalletDeps, withdrawalId: bigint, deadHash: string, why: string, tx: BuiltTx) {
+  // A single-table UPDATE assigns left to right: dead_builds reads tx_hash before it is replaced.
+  await deps.pool.query(
+    `UPDATE wallet_sends SET dead_builds = CONCAT(COALESCE(dead_builds, ''), tx_hash, ' ', ?, '\n'), tx_hash = ?, tx_metadata = ?,
+       fee = ?, key_images = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = NULL, updated_at = NOW(3)
+     WHERE withdrawal_id = ? AND state = 'BUILT' AND tx_hash = ?`,
+    [
+      why,
+      tx.hash,
+      tx.metadata,
+      tx.fee,
+      tx.keyImages.join(',') || null,
+      `rebuilt: ${deadHash} ${why}`.slice(0, 255),
+      withdrawalId,
+      deadHash,
+    ],
   );
   return (await readSend(deps, withdrawalId))!;
 }

@@ -1,9 +1,11 @@
 import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { WalletDeps } from '../deps.ts';
+import { keyImagesOfTx } from '../monero/tx-inputs.ts';
+import { whyNeverMined } from './dead-builds.ts';
 import { withNamedLock } from './named-lock.ts';
 import { publishResult, type WithdrawalRow } from './results.ts';
-import { readSend, type SendRow, storeAbandoned, storeBuilt, storeRelayed, storeRetry } from './send-rows.ts';
+import { type BuiltTx, readSend, type SendRow, storeAbandoned, storeBuilt, storeRebuilt, storeRelayed, storeRetry } from './send-rows.ts';
 
 export { dueRetries } from './send-rows.ts';
 
@@ -28,7 +30,8 @@ const isTransient = (error: unknown) =>
  * a stored tx hash is looked up (and relayed from its stored metadata if it never left); only when
  * nothing was built is a transaction built — without relaying — stored, and then relayed.
  * FAILED is reported only for a send recorded as abandoned, which is never built afterwards; a
- * send once built is never abandoned (it may have left): it is looked up by its hash instead.
+ * send once built is never abandoned (it may have left): it is looked up by its hash instead, and
+ * built again only once the chain has made it impossible (see rebuild).
  */
 export async function sendWithdrawal(deps: WalletDeps, withdrawalId: bigint, requested?: RequestedSend): Promise<SendOutcome> {
   return withNamedLock(deps.pool, 'pupero_wallet_send', async () => {
@@ -55,20 +58,34 @@ function continueSend(deps: WalletDeps, withdrawal: WithdrawalRow, send: SendRow
 
 async function buildAndRelay(deps: WalletDeps, withdrawal: WithdrawalRow): Promise<SendOutcome> {
   if (!(await deps.isValidAddress(withdrawal.address))) return abandon(deps, withdrawal, 'the address is not valid on this network');
-  let tx: Awaited<ReturnType<WalletDeps['wallet']['createTx']>>;
+  let tx: BuiltTx;
   try {
-    tx = await deps.wallet.createTx({ accountIndex: 0, address: withdrawal.address, amount: withdrawal.amount, relay: false });
+    tx = await buildTx(deps, withdrawal);
   } catch (error) {
     if (isTransient(error)) return retryLater(deps, withdrawal.id, error);
     return abandon(deps, withdrawal, (error as Error).message);
   }
-  const hash = tx.getHash();
-  const send = await storeBuilt(deps, withdrawal.id, { hash, metadata: tx.getMetadata()!, fee: tx.getFee() });
+  const send = await storeBuilt(deps, withdrawal.id, tx);
   // Another send got the row first (it can only be a lost lock): ours was never relayed; theirs counts.
-  if (send.txHash !== hash) return continueSend(deps, withdrawal, send);
-  await publishResult(deps, withdrawal, { status: 'SENDING', txHash: hash });
+  if (send.txHash !== tx.hash) return continueSend(deps, withdrawal, send);
+  // No hash yet: the ledger binds the withdrawal to a transaction when it is reported SENT, so a
+  // build that can never be mined may still be replaced (rebuild).
+  await publishResult(deps, withdrawal, { status: 'SENDING' });
   crashPoint(deps, 'after-build');
   return finishBuilt(deps, withdrawal, send);
+}
+
+/** Builds the withdrawal's transaction without relaying it (nothing is reserved in the wallet). */
+async function buildTx(deps: WalletDeps, withdrawal: WithdrawalRow): Promise<BuiltTx> {
+  const tx = await deps.wallet.createTx({ accountIndex: 0, address: withdrawal.address, amount: withdrawal.amount, relay: false });
+  let keyImages: string[] = [];
+  try {
+    keyImages = keyImagesOfTx(tx.getFullHex() ?? '');
+  } catch (error) {
+    // Still sent; only, should it never be mined, it is never judged dead (it waits for an operator).
+    deps.logger.error({ withdrawalId: String(withdrawal.id), err: String(error) }, 'key images of a withdrawal send unreadable');
+  }
+  return { hash: tx.getHash(), metadata: tx.getMetadata()!, fee: tx.getFee(), keyImages };
 }
 
 /** A built transaction: if the network knows it, it went out; otherwise relay the stored one. */
@@ -80,6 +97,8 @@ async function finishBuilt(deps: WalletDeps, withdrawal: WithdrawalRow, send: Se
     try {
       await deps.wallet.relayTx(send.txMetadata!);
     } catch (error) {
+      const why = await whyNeverMined(deps, send).catch(() => undefined);
+      if (why) return rebuild(deps, withdrawal, send, why);
       // Ambiguous (it may have left): the next attempt looks the hash up again before anything else.
       return retryLater(deps, withdrawal.id, error);
     }
@@ -87,6 +106,25 @@ async function finishBuilt(deps: WalletDeps, withdrawal: WithdrawalRow, send: Se
   crashPoint(deps, 'after-relay');
   await storeRelayed(deps, withdrawal.id);
   return reportSent(deps, withdrawal, send);
+}
+
+/**
+ * The stored build can never be mined (another transaction spent one of its inputs, deep in the
+ * chain): it is recorded dead, with why, and the same withdrawal is built once more and relayed.
+ * (Only builds with their key images kept are judged dead: older ones had their hash reported to
+ * the ledger with SENDING, and the ledger would refuse another.)
+ */
+async function rebuild(deps: WalletDeps, withdrawal: WithdrawalRow, dead: SendRow, why: string): Promise<SendOutcome> {
+  let tx: BuiltTx;
+  try {
+    tx = await buildTx(deps, withdrawal);
+  } catch (error) {
+    return retryLater(deps, withdrawal.id, error);
+  }
+  const send = await storeRebuilt(deps, withdrawal.id, dead.txHash!, why, tx);
+  if (send.txHash !== tx.hash) return continueSend(deps, withdrawal, send);
+  deps.logger.warn({ withdrawalId: String(withdrawal.id), dead: dead.txHash, txHash: tx.hash, why }, 'withdrawal send built again');
+  return finishBuilt(deps, withdrawal, send);
 }
 
 async function retryLater(deps: WalletDeps, withdrawalId: bigint, error: unknown): Promise<SendOutcome> {

@@ -1,8 +1,8 @@
 import { postWithDigest } from './digest-http.ts';
 
 /**
- * The few monerod RPC calls the wallet manager makes itself (height, and on regtest: mining and
- * rewinding). The wallet RPC (digest auth too) goes through monero-ts.
+ * The few monerod RPC calls the wallet manager makes itself (height, spent key images and
+ * transactions, and on regtest: mining and rewinding). The wallet RPC (digest auth too) goes through monero-ts.
  *
  * A daemon is its URL, or its URL with the `--rpc-login` of monerod (digest authentication). In
  * Compose monerod always has a login; the local regtest launcher starts it without one.
@@ -53,6 +53,46 @@ export interface DaemonInfo {
 export async function daemonInfo(daemon: DaemonRpc, timeoutMs = 5000): Promise<DaemonInfo> {
   const info = await daemonJsonRpc<{ height: number; target_height?: number }>(daemon, 'get_info', {}, timeoutMs);
   return { height: info.height, targetHeight: info.target_height ?? 0 };
+}
+
+/** Per key image: 0 unspent, 1 spent in a block, 2 spent in the pool (a restricted daemon does not tell the pool). */
+export async function keyImageSpentStatuses(daemon: DaemonRpc, keyImages: string[]): Promise<number[]> {
+  const body = await daemonPost<{ status?: string; spent_status?: number[] }>(
+    daemon,
+    '/is_key_image_spent',
+    { key_images: keyImages },
+    'is_key_image_spent',
+  );
+  if (body.status !== 'OK' || body.spent_status?.length !== keyImages.length) {
+    throw new Error(`monerod is_key_image_spent: ${body.status ?? 'no status'}`);
+  }
+  return body.spent_status;
+}
+
+/** Where the daemon holds a transaction (a block, or its pool), and the key images it spends. */
+export interface DaemonTx {
+  hash: string;
+  inPool: boolean;
+  blockHeight: number | undefined;
+  keyImages: string[];
+}
+
+/** The transactions the daemon knows among `hashes` (those it does not know are left out). */
+export async function daemonTransactions(daemon: DaemonRpc, hashes: string[]): Promise<DaemonTx[]> {
+  const body = await daemonPost<{
+    status?: string;
+    txs?: { tx_hash: string; in_pool: boolean; block_height?: number; as_json: string }[];
+  }>(daemon, '/get_transactions', { txs_hashes: hashes, decode_as_json: true }, 'get_transactions');
+  if (body.status !== 'OK') throw new Error(`monerod get_transactions: ${body.status ?? 'no status'}`);
+  return (body.txs ?? []).map((tx) => {
+    const decoded = JSON.parse(tx.as_json) as { vin?: { key?: { k_image: string } }[] };
+    return {
+      hash: tx.tx_hash,
+      inPool: tx.in_pool,
+      blockHeight: tx.in_pool ? undefined : tx.block_height,
+      keyImages: (decoded.vin ?? []).flatMap((input) => (input.key ? [input.key.k_image] : [])),
+    };
+  });
 }
 
 /** Regtest only: mines `blocks` blocks paying `address`. Needs the daemon's full (unrestricted) RPC. */
