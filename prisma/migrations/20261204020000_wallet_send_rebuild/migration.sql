@@ -23,7 +23,7 @@ BEGIN
     IF OLD.`tx_hash` IS NOT NULL AND NOT (NEW.`tx_hash` <=> OLD.`tx_hash`) AND NOT (
         OLD.`state` = 'BUILT' AND NEW.`state` = 'BUILT' AND NEW.`tx_hash` IS NOT NULL
         AND LOCATE(NEW.`tx_hash`, COALESCE(NEW.`dead_builds`, '')) = 0
-        AND SUBSTRING(NEW.`dead_builds`, CHAR_LENGTH(COALESCE(OLD.`dead_builds`, '')) + 1, 65) = CONCAT(OLD.`tx_hash`, ' ')
+        AND SUBSTRING(COALESCE(NEW.`dead_builds`, ''), CHAR_LENGTH(COALESCE(OLD.`dead_builds`, '')) + 1, 65) <=> CONCAT(OLD.`tx_hash`, ' ')
     ) THEN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'wallet_sends: a built transaction is replaced only once recorded dead';
     END IF;
