@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import {
+  type Browser,
+  type BrowserContext,
+  launchBrowser,
+  logIn,
+  newPerson,
+  type Page,
+  register,
+  startFrontend,
+  type TestFrontend,
+} from '@pupero/test-stack/frontend';
+import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
+
+/** axe-core's own file, evaluated in each page (the CSP allows no inline script tag; the DevTools protocol's evaluation is not one). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  nodes: { target: unknown[] }[];
+}
+
+/** Every axe-core violation of the page as it is now, of any impact. */
+async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const results = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v: Violation) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+const describeViolations = (violations: Violation[]) =>
+  violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`).join('\n');
+
+const WIDTHS = [1280, 390];
+const LANGUAGES = ['en', 'fr'];
+
+/**
+ * WCAG 2.2 AA in a real Chromium over the real services: axe-core on every page, in English and
+ * French, at desktop and phone width; and the defects a person found by hand (the phone menu by
+ * keyboard, horizontal scrolling at 320 px, the offer form's price fields, buttons of one height,
+ * post/redirect/get after a refused form).
+ */
+describe('accessibility of every page', () => {
+  let stack: OffersStack;
+  let frontend: TestFrontend;
+  let browser: Browser;
+  const people: Record<'anonymous' | 'seller' | 'buyer' | 'admin', { context: BrowserContext; page: Page }> = {} as any;
+  const fixtures = { sellerName: '', offerId: 0, tradeId: 0 };
+
+  const signUp = async (prefix: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => dialog.accept());
+    const person = newPerson(prefix);
+    await register(page, frontend.url, person);
+    const login = await stack.api('POST', '/auth/login', { body: { identifier: person.username, password: person.password } });
+    const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
+    return { context, page, person, id, token: login.body.accessToken as string };
+  };
+
+  before(async () => {
+    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
+    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
+    browser = await launchBrowser();
+    const anonymous = await browser.newContext();
+    people.anonymous = { context: anonymous, page: await anonymous.newPage() };
+    const [seller, buyer, admin] = await Promise.all([signUp('a11ys'), signUp('a11yb'), signUp('a11ya')]);
+    people.seller = seller;
+    people.buyer = buyer;
+    people.admin = admin;
+    await stack.makeAdmin(admin.person.username, admin.person.password);
+    await logIn(admin.page, frontend.url, admin.person.username, admin.person.password);
+    await stack.fund(seller.id, '10');
+    const { offer, trade } = await tradeOnNewOffer(stack, seller, buyer, '1', { terms: 'SEPA from your own account.' });
+    // A second trade, disputed: the moderators' list has something to show.
+    const disputed = await stack.api('POST', `/offers/${offer.id}/trades`, {
+      token: buyer.token,
+      body: { amount: '0.5', paymentMethod: 'SEPA' },
+    });
+    await stack.api('POST', `/trades/${disputed.body.id}/paid`, { token: buyer.token });
+    await stack.api('POST', `/trades/${disputed.body.id}/dispute`, { token: buyer.token, body: { reason: 'No answer from the seller.' } });
+    Object.assign(fixtures, { sellerName: seller.person.username, offerId: offer.id, tradeId: trade.id });
+  });
+  after(async () => {
+    await browser?.close();
+    await frontend?.close();
+    await stack?.close();
+  });
+
+  it('finds no axe-core violation on any page, in English and French, at 1280 and 390 px', async (t) => {
+    const pages: [keyof typeof people, string][] = [
+      ['anonymous', '/'],
+      ['anonymous', `/offers/${fixtures.offerId}`],
+      ['anonymous', '/login'],
+      ['anonymous', '/register'],
+      ['anonymous', `/users/${fixtures.sellerName}`],
+      ['anonymous', '/no/such/page'],
+      ['seller', '/account'],
+      ['seller', '/wallet'],
+      ['seller', '/trades'],
+      ['seller', `/trades/${fixtures.tradeId}`],
+      ['buyer', `/trades/${fixtures.tradeId}`],
+      ['seller', '/my/offers'],
+      ['seller', '/my/offers/new'],
+      ['seller', `/my/offers/${fixtures.offerId}/edit`],
+      ['admin', '/disputes'],
+      ['admin', '/admin/users'],
+      ['admin', '/admin/withdrawals'],
+      ['admin', '/admin/ledger'],
+    ];
+    const found: string[] = [];
+    const byId = new Map<string, number>();
+    let checked = 0;
+    for (const language of LANGUAGES) {
+      for (const { context } of Object.values(people)) {
+        await context.addCookies([{ name: 'pupero_lang', value: language, url: frontend.url }]);
+      }
+      for (const [who, path] of pages) {
+        const { page } = people[who];
+        await page.setViewportSize({ width: WIDTHS[0]!, height: 900 });
+        await page.goto(`${frontend.url}${path}`);
+        assert.equal(await page.getAttribute('html', 'lang'), language, path);
+        const check = async (state: string) => {
+          const violations = await axeViolations(page);
+          checked += 1;
+          for (const v of violations) byId.set(v.id, (byId.get(v.id) ?? 0) + 1);
+          if (violations.length > 0) found.push(`${who} ${path} (${language}, ${state}):\n${describeViolations(violations)}`);
+        };
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: 900 });
+          await check(`${width} px`);
+        }
+        // At phone width the menu's links are folded: checked again with the menu open.
+        await page.click('summary.menu-button');
+        await check(`${WIDTHS[1]} px, menu open`);
+      }
+    }
+    t.diagnostic(
+      `axe-core: ${checked} checks (${pages.length} pages × ${LANGUAGES.length} languages × ${WIDTHS.length} widths, and the phone menu open)`,
+    );
+    t.diagnostic(`axe-core violations by id: ${JSON.stringify(Object.fromEntries(byId))}`);
+    for (const { context } of Object.values(people)) await context.addCookies([{ name: 'pupero_lang', value: 'en', url: frontend.url }]);
+    assert.deepEqual(found, [], found.join('\n\n'));
+  });
+
+  it('reaches the phone menu by keyboard: a button, opened by Enter and closed by Space, that leads to Log out', async () => {
+    const { page } = people.seller;
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${frontend.url}/wallet`);
+    assert.equal(await page.isVisible('button:has-text("Log out")'), false, 'folded on a phone');
+    let reached = false;
+    for (let i = 0; i < 8 && !reached; i += 1) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.matches('summary.menu-button') ?? false);
+    }
+    assert.ok(reached, 'the menu button is reached by Tab');
+    assert.match((await page.textContent('summary.menu-button')) ?? '', /Menu/, 'it has a name');
+    await page.keyboard.press('Enter');
+    assert.ok(await page.isVisible('button:has-text("Log out")'), 'Enter opens it');
+    await page.keyboard.press('Space');
+    assert.equal(await page.isVisible('button:has-text("Log out")'), false, 'Space closes it');
+    await page.keyboard.press('Space');
+    let onLogOut = false;
+    for (let i = 0; i < 12 && !onLogOut; i += 1) {
+      await page.keyboard.press('Tab');
+      onLogOut = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Log out');
+    }
+    assert.ok(onLogOut, 'Log out is reached by Tab once the menu is open');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.ok(await page.isVisible('a[href="/wallet"]'), 'the links show on a wide screen');
+    await page.goto(`${frontend.url}/wallet`);
+    assert.ok(await page.isVisible('button:has-text("Log out")'), 'whether the menu was opened or not');
+    assert.equal(await page.isVisible('summary.menu-button'), false, 'no menu button on a wide screen');
+  });
+
+  it('scrolls no page sideways at 320 px', async () => {
+    const wide: string[] = [];
+    const pages: [keyof typeof people, string][] = [
+      ['seller', '/wallet'],
+      ['seller', '/trades'],
+      ['seller', '/my/offers'],
+      ['seller', '/my/offers/new'],
+      ['seller', '/account'],
+      ['buyer', `/trades/${fixtures.tradeId}`],
+      ['anonymous', `/offers/${fixtures.offerId}`],
+      ['admin', '/admin/users'],
+      ['admin', '/admin/withdrawals'],
+      ['admin', '/admin/ledger'],
+      ['admin', '/disputes'],
+    ];
+    for (const [who, path, language] of LANGUAGES.flatMap((language) => pages.map(([who, path]) => [who, path, language] as const))) {
+      const { page, context } = people[who];
+      await context.addCookies([{ name: 'pupero_lang', value: language, url: frontend.url }]);
+      await page.setViewportSize({ width: 320, height: 800 });
+      await page.goto(`${frontend.url}${path}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      // What sticks out, to say where to look.
+      const beyond = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > 320.5)
+          .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).replaceAll(' ', '.')}` : ''}`)
+          .slice(-3),
+      );
+      if (width > 320) wide.push(`${path} (${language}): ${width} px (${beyond.join(', ')})`);
+    }
+    for (const { context } of Object.values(people)) await context.addCookies([{ name: 'pupero_lang', value: 'en', url: frontend.url }]);
+    assert.deepEqual(wide, []);
+  });
+
+  it("shows the offer form's fixed price or its margin, never both, and a BUY offer no payment details, without a script", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, storageState: await people.seller.context.storageState() });
+    const page = await context.newPage();
+    await page.goto(`${frontend.url}/my/offers/new`);
+    const shown = async () => ({
+      fixed: await page.isVisible('input[name=fixedPrice]'),
+      margin: await page.isVisible('input[name=marginPercent]'),
+      details: await page.isVisible('textarea[name=paymentDetails]'),
+    });
+    assert.deepEqual(await shown(), { fixed: true, margin: false, details: true });
+    await page.check('input[name=priceType][value=MARKET]');
+    await page.check('input[name=side][value=BUY]');
+    assert.deepEqual(await shown(), { fixed: false, margin: true, details: false });
+    await context.close();
+  });
+
+  it('draws Edit, Pause and Close of one height', async () => {
+    const { page } = people.seller;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${frontend.url}/my/offers`);
+    const actions = page.locator('.actions').first();
+    const heights = await Promise.all(
+      ['a.button', 'button:has-text("Pause")', 'button:has-text("Close")'].map(
+        async (selector) => (await actions.locator(selector).boundingBox())?.height,
+      ),
+    );
+    assert.equal(new Set(heights).size, 1, `heights: ${heights.join(', ')}`);
+  });
+});
