@@ -6,7 +6,7 @@ import { setRoleScript } from '@pupero/login/testing';
 import type { JsonClient, JsonResponse } from '@pupero/shared/testing';
 import { startBareChain, startOffersAndWallet } from './every-service.ts';
 import { ADDRESS, type LedgerStack, startLedgerStack } from './ledger.ts';
-import { sellOfferBody } from './offers.ts';
+import { sellOfferBody, TEST_PAYMENT_DETAILS } from './offers.ts';
 
 export interface Account {
   id: number;
@@ -47,7 +47,13 @@ async function must(response: Promise<JsonResponse>, status: number, what: strin
 /** Offers, trades in a given state and withdrawals of the seller (and the buyer, for trades). */
 function resourceMaker(api: JsonClient, seller: Account, buyer: Account) {
   const newOffer = async (): Promise<number> => {
-    return (await must(api('POST', '/offers', { token: seller.token, body: sellOfferBody() }), 201, 'offer')).id;
+    return (
+      await must(
+        api('POST', '/offers', { token: seller.token, body: sellOfferBody({ paymentDetails: TEST_PAYMENT_DETAILS }) }),
+        201,
+        'offer',
+      )
+    ).id;
   };
   let tradingOffer: Promise<number> | undefined;
   const tradeIn = async (state: TradeState): Promise<number> => {

@@ -26,7 +26,13 @@ export const sellOfferBody = (overrides: Record<string, unknown> = {}) => ({
 
 type Party = { token: string };
 
-/** The seller's new SELL offer (`sellOfferBody` with `overrides`) and the buyer's trade of `amount` XMR on it, paid by SEPA. */
+/** Where a test seller's buyers pay: a SELL offer needs payment details before its buyer can say "money sent". */
+export const TEST_PAYMENT_DETAILS = 'IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP';
+
+/**
+ * The seller's new SELL offer (`sellOfferBody` with TEST_PAYMENT_DETAILS, then `overrides`) and the
+ * buyer's trade of `amount` XMR on it, paid by SEPA.
+ */
 export async function tradeOnNewOffer(
   stack: LedgerStack,
   seller: Party,
@@ -34,7 +40,10 @@ export async function tradeOnNewOffer(
   amount: string,
   overrides: Record<string, unknown> = {},
 ) {
-  const offer = await stack.api('POST', '/offers', { token: seller.token, body: sellOfferBody(overrides) });
+  const offer = await stack.api('POST', '/offers', {
+    token: seller.token,
+    body: sellOfferBody({ paymentDetails: TEST_PAYMENT_DETAILS, ...overrides }),
+  });
   if (offer.status !== 201) throw new Error(`the offer was refused (${offer.status}): ${JSON.stringify(offer.body)}`);
   const trade = await stack.api('POST', `/offers/${offer.body.id}/trades`, { token: buyer.token, body: { amount, paymentMethod: 'SEPA' } });
   if (trade.status !== 201) throw new Error(`the trade was refused (${trade.status}): ${JSON.stringify(trade.body)}`);

@@ -70,6 +70,7 @@ describe('a trade in the browser', () => {
     await sp.fill('input[name=maxAmount]', '5');
     await sp.fill('input[name=paymentWindowMinutes]', '30');
     await sp.fill('textarea[name=terms]', 'SEPA only from an account in your own name.');
+    await sp.fill('textarea[name=paymentDetails]', 'IBAN FR76 3000 6000 0112 3456 7890 189');
     await screenshot(sp, 'offer-new');
     await sp.click('button:has-text("Publish offer")');
     await sp.waitForURL(`${frontend.url}/my/offers`);

@@ -1,7 +1,7 @@
 import type { JsonResponse } from '@pupero/shared/testing';
 import { startBareChain, startOffersAndWallet } from '@pupero/test-stack/every-service';
 import { ADDRESS, type LedgerStack, startLedgerStack } from '@pupero/test-stack/ledger';
-import { sellOfferBody } from '@pupero/test-stack/offers';
+import { sellOfferBody, TEST_PAYMENT_DETAILS } from '@pupero/test-stack/offers';
 
 export interface Account {
   id: number;
@@ -53,7 +53,7 @@ async function makeFixtures(stack: LedgerStack, user: Account, maker: Account, a
     must(
       api('POST', '/offers', {
         token: owner.token,
-        body: sellOfferBody({ paymentWindowMinutes: 600 }),
+        body: sellOfferBody({ paymentWindowMinutes: 600, paymentDetails: TEST_PAYMENT_DETAILS }),
       }),
       201,
       'offer',
