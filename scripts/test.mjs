@@ -41,4 +41,11 @@ const cruised = ['services', 'packages', 'scripts', 'bench'];
 step('import rules (dependency-cruiser)', 'pnpm', ['exec', 'depcruise', '--config', '.dependency-cruiser.cjs', ...cruised]);
 const files = ['packages', 'services', 'scripts'].flatMap((dir) => testFiles(path.join(root, dir))).sort();
 say(`running ${files.length} test files`);
-step('tests (node --test)', 'node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);
+// TAP on stdout as before; the slowest files on stderr at the end, to keep SLOWEST_FIRST true.
+const reporters = [
+  '--test-reporter=tap',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/lib/file-times.mjs',
+  '--test-reporter-destination=stderr',
+];
+step('tests (node --test)', 'node', ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files]);
