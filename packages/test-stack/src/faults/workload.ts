@@ -166,7 +166,9 @@ export async function journey(w: Workload, n: number, mine: () => Promise<unknow
     // (its change) for 10 blocks, so more outputs let more withdrawals go out at once.
     for (let i = 0; i < 4; i += 1) await deposit(w, user, '0.5');
     await untilAvailable(w, user, 1_000_000_000_000n, mine);
-    const offer = await w.api('offer', 'POST', '/offers', { token: user.token, body: sellOfferBody() });
+    // A SELL offer carries the seller's payment details: without them 'money sent' is refused.
+    const body = sellOfferBody({ paymentDetails: `IBAN FR76 3000 6000 0112 3456 7890 ${n}` });
+    const offer = await w.api('offer', 'POST', '/offers', { token: user.token, body });
     if (offer.status !== 201) throw new Error(`offer ${offer.status} ${JSON.stringify(offer.body)}`);
     offers.push(offer.body.id);
   }
