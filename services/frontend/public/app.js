@@ -80,14 +80,64 @@ for (const code of document.querySelectorAll('[data-copy]')) {
   code.addEventListener('click', () => navigator.clipboard?.writeText(code.textContent.trim()));
 }
 
-// The payment window's countdown goes on every second (the server wrote the figure at page load).
-for (const time of document.querySelectorAll('time[data-countdown]')) {
-  const deadline = Date.parse(time.getAttribute('datetime'));
-  const two = (n) => String(n).padStart(2, '0');
-  const tick = () => {
-    const left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+// Countdowns (the payment window, the automatic dispute) go on every second from the figure the
+// server wrote; one timer for all, so a countdown that a live update put in place counts too.
+const two = (n) => String(n).padStart(2, '0');
+function tickCountdowns() {
+  for (const time of document.querySelectorAll('time[data-countdown]')) {
+    const left = Math.max(0, Math.floor((Date.parse(time.getAttribute('datetime')) - Date.now()) / 1000));
     time.textContent = `${Math.floor(left / 3600)}:${two(Math.floor(left / 60) % 60)}:${two(left % 60)}`;
-    if (left === 0) clearInterval(timer);
-  };
-  const timer = setInterval(tick, 1000);
+  }
 }
+if (document.querySelector('time[data-countdown]') || document.querySelector('[data-live]')) setInterval(tickCountdowns, 1000);
+
+// Live parts: an element marked data-live="/live/..." gets its content again from that URL every
+// few seconds (data-live-every, in seconds), rendered by the server; with data-live-outer the
+// answer replaces the element itself. Not while the tab is hidden, nor while the reader is typing or
+// has a fold open inside it; never again after a 4xx (signed out, not theirs). Without JavaScript
+// the page shows the same on reload.
+function watchLive(element) {
+  let current = element;
+  const url = element.dataset.live;
+  const every = Math.max(1, Number(element.dataset.liveEvery) || 4) * 1000;
+  let busy = false;
+  let shown = null;
+  const refresh = async () => {
+    if (busy || document.hidden || !current.isConnected) return;
+    busy = true;
+    try {
+      const answer = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' }, redirect: 'error' });
+      if (answer.status >= 400 && answer.status < 500) return stop();
+      if (!answer.ok) return;
+      const html = await answer.text();
+      if (html === shown) return;
+      if (current.contains(document.activeElement) || current.querySelector('details[open]')) return;
+      shown = html;
+      if (current.hasAttribute('data-live-outer')) {
+        const template = document.createElement('template');
+        template.innerHTML = html.trim();
+        const replacement = template.content.firstElementChild;
+        if (!replacement) return stop();
+        current.replaceWith(replacement);
+        current = replacement;
+      } else {
+        current.innerHTML = html;
+      }
+      tickCountdowns();
+    } catch {
+      // The network is away for a moment: the next round tries again.
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(refresh, every);
+  const onVisible = () => {
+    if (!document.hidden) refresh();
+  };
+  document.addEventListener('visibilitychange', onVisible);
+  function stop() {
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', onVisible);
+  }
+}
+for (const element of document.querySelectorAll('[data-live]')) watchLive(element);

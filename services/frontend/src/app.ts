@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { disputeRoutes } from './routes/disputes.ts';
+import { liveRoutes } from './routes/live.ts';
 import { myOfferRoutes } from './routes/my-offers.ts';
 import { offerRoutes } from './routes/offers.ts';
 import { tradeRoutes } from './routes/trades.ts';
@@ -56,6 +57,7 @@ export function createApp(deps: FrontendDeps): Express {
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
   app.use(pageLocals);
+  app.use(liveRoutes(deps));
   app.use(needsAction(deps));
 
   app.use(preferenceRoutes(deps));

@@ -13,10 +13,13 @@ export function tradeView(trade: any, me: SessionUser, now: Date) {
   const msLeft = new Date(trade.paymentDeadline).getTime() - now.getTime();
   const windowOver = msLeft <= 0;
   const state: string = trade.state;
+  const mayPay = role === 'buyer' && state === 'AWAITING_PAYMENT' && !windowOver;
   return {
     role,
     counterparty,
-    canMarkPaid: role === 'buyer' && state === 'AWAITING_PAYMENT' && !windowOver,
+    canMarkPaid: mayPay && trade.paymentDetails !== null,
+    // The buyer cannot say "money sent" before the seller has said where to send it.
+    waitingForDetails: mayPay && trade.paymentDetails === null,
     canCancel: state === 'AWAITING_PAYMENT' && (role === 'buyer' || (role === 'seller' && windowOver)),
     canRelease: role === 'seller' && state === 'PAYMENT_SENT',
     canDispute: role !== 'moderator' && state === 'PAYMENT_SENT',
@@ -26,9 +29,13 @@ export function tradeView(trade: any, me: SessionUser, now: Date) {
     next: nextStep(role, state),
     awaiting: awaitingKey(role, trade.awaiting),
     // The payment window's countdown, while the buyer may still pay.
-    secondsLeft: state === 'AWAITING_PAYMENT' ? Math.max(0, Math.floor(msLeft / 1000)) : null,
+    secondsLeft: state === 'AWAITING_PAYMENT' ? secondsUntil(trade.paymentDeadline, now) : null,
+    // Until a paid trade the seller leaves unanswered becomes a dispute by itself.
+    autoDisputeSecondsLeft: state === 'PAYMENT_SENT' && trade.autoDisputeAt ? secondsUntil(trade.autoDisputeAt, now) : null,
   };
 }
+
+const secondsUntil = (iso: string, now: Date) => Math.max(0, Math.floor((new Date(iso).getTime() - now.getTime()) / 1000));
 
 /** Whose move it is, in the viewer's words: theirs, the other party's, a moderator's ('' when nobody's). */
 function awaitingKey(role: string, awaiting: string | null): string {

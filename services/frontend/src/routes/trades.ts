@@ -1,7 +1,8 @@
 import { type Request, type Response, Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { clock, tradeView } from '../trade-view.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin, say } from './support.ts';
+import { chatStart, readChat, tradeLocals } from './trade-page.ts';
 
 interface TradeForm {
   error?: string | null;
@@ -11,30 +12,16 @@ interface TradeForm {
   askTotp?: boolean;
 }
 
-/** Pages of chat one trade page shows (100 messages each); a longer chat goes on behind a "later messages" link. */
-const CHAT_PAGES_PER_VIEW = 10;
+/** Refusals of a trade rule that the offers service names by `details.reason`: each has its own sentence. */
+const reasonSentences: Record<string, string> = {
+  'payment-details-missing': 'errors.paymentDetailsMissing',
+  'escrow-not-held': 'errors.escrowNotHeld',
+};
 
-/**
- * The trade's chat from the message after `after` (from the first without): every page, oldest
- * first, up to CHAT_PAGES_PER_VIEW; `laterAfter` is where the next view starts, null when this one
- * reached the last message. A moderator deciding a dispute reads the whole conversation this way.
- */
-async function readChat(api: ReturnType<typeof gatewayFor>, tradeId: number, after: string | null) {
-  const messages: unknown[] = [];
-  let cursor = after;
-  for (let page = 0; page < CHAT_PAGES_PER_VIEW; page += 1) {
-    const answer = await api.get(`/trades/${tradeId}/messages?limit=100${cursor ? `&after=${cursor}` : ''}`);
-    messages.push(...answer.items);
-    cursor = answer.nextCursor;
-    if (cursor === null) break;
-  }
-  return { messages, laterAfter: cursor };
-}
-
-/** The counterparty's public profile (completed trades, median release time); null without a name or when it cannot be read. */
-async function profileOf(api: ReturnType<typeof gatewayFor>, username: string | null) {
-  if (!username) return null;
-  return api.get(`/users/${encodeURIComponent(username)}`, { anonymous: true }).catch(() => null);
+function tradeRefusal(req: Request, err: unknown): string {
+  const reason = err instanceof GatewayError ? (err.details as { reason?: unknown } | undefined)?.reason : undefined;
+  const key = typeof reason === 'string' ? reasonSentences[reason] : undefined;
+  return key ? say(req, key) : refusal(req, err);
 }
 
 /** A user's trades, one trade's page, and every action a party may take on it. */
@@ -82,22 +69,14 @@ export function tradeRoutes(deps: FrontendDeps) {
         Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'totp' && typeof v === 'string'),
       ) as Record<string, string>;
       const askTotp = action === 'release' && (refusedWith(err, 'TOTP_REQUIRED') || refusedWith(err, 'TOTP_INVALID'));
-      await renderTrade(req, res.status(422), { error: refusal(req, err), form: action, values, askTotp });
+      await renderTrade(req, res.status(422), { error: tradeRefusal(req, err), form: action, values, askTotp });
     }
   }
 
   async function renderTrade(req: Request, res: Response, form: TradeForm) {
-    const api = gatewayFor(deps, req);
-    const trade = await api.get(`/trades/${idParam(req)}`);
-    const after = typeof req.query.after === 'string' && /^\d{1,19}$/.test(req.query.after) ? req.query.after : null;
-    const view = tradeView(trade, authOf(req).user, new Date());
-    const [chat, offer, profile] = await Promise.all([
-      readChat(api, trade.id, after),
-      api.get(`/offers/${trade.offerId}`, { anonymous: true }),
-      // A moderator has no counterparty: the page names both parties.
-      profileOf(api, view.role === 'moderator' ? null : view.counterparty.username),
-    ]);
-    res.render('trade', { trade, offer, view, profile, clock, ...chat, after, form: { error: null, values: {}, ...form } });
+    const after = chatStart(req);
+    const [page, chat] = await Promise.all([tradeLocals(deps, req), readChat(gatewayFor(deps, req), idParam(req), after)]);
+    res.render('trade', { ...page, ...chat, after, form: { error: null, values: {}, ...form } });
   }
 
   return router;
