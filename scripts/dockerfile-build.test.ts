@@ -333,13 +333,18 @@ function runHealthcheck(image: Image, env: Record<string, string>) {
   assert.equal(result.status, 0, `HEALTHCHECK failed: ${result.stderr}`);
 }
 
-describe('the images, built from their Dockerfiles in a scratch directory', { timeout: 280_000 }, () => {
+describe('the images, built from their Dockerfiles in a scratch directory', { timeout: 420_000 }, () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'pupero-image-build-'));
   chmodSync(scratch, 0o755);
   const context = path.join(scratch, 'context');
   const images = new Map<string, Image>();
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  let cleanedUp = false;
+  // A test that timed out goes on running: what it starts after the cleanup is stopped at once,
+  // or a service or the chain would keep this file alive for ever.
+  const onCleanup = (cleanup: () => Promise<unknown> | unknown) => (cleanedUp ? void cleanup() : void cleanups.push(cleanup));
   after(async () => {
+    cleanedUp = true;
     for (const cleanup of cleanups.reverse()) await cleanup();
     // Seven builds' dependencies are over a minute of deleting on a loaded machine: the scratch
     // directory goes in a process of its own, while the next test file runs.
@@ -403,8 +408,8 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     // The users are this database's own (`<name>_login`, …), as createTestDatabase makes them.
     const services = ['login', 'offers', 'transactions', 'wallet', 'frontend'];
     const users = services.map((s) => `'${name}_${s}'@'%'`).join(', ');
-    cleanups.push(() => runOnServer(`DROP DATABASE IF EXISTS \`${name}\``));
-    cleanups.push(() => runOnServer(`DROP USER IF EXISTS ${users}`));
+    onCleanup(() => runOnServer(`DROP DATABASE IF EXISTS \`${name}\``));
+    onCleanup(() => runOnServer(`DROP USER IF EXISTS ${users}`));
     const url = new URL(testServerUrl());
     url.pathname = `/${name}`;
     const passwords = Object.fromEntries(services.map((s) => [`${s.toUpperCase()}_DATABASE_PASSWORD`, testSecret()]));
@@ -446,18 +451,18 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
       }),
     ) as Record<keyof typeof serviceImages, Image>;
     const db: TestDatabase = await createTestDatabase();
-    cleanups.push(() => db.drop());
+    onCleanup(() => db.drop());
     const releaseBroker = await holdBrokerLock();
-    cleanups.push(releaseBroker);
+    onCleanup(releaseBroker);
     const chain = await startMoneroBeside(path.join(scratch, 'regtest'));
-    cleanups.push(chain.stop);
+    onCleanup(chain.stop);
     const keys = testKeys();
     const common = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', MONERO_NETWORK: 'regtest' };
     const tag = randomBytes(4).toString('hex');
     const queues = { RABBITMQ_QUEUE: `pupero.test.withdrawals.${tag}`, RABBITMQ_RESULTS_QUEUE: `pupero.test.withdrawal-results.${tag}` };
     const names = { queue: queues.RABBITMQ_QUEUE, resultsQueue: queues.RABBITMQ_RESULTS_QUEUE };
     const brokerUrls = await provisionTestBroker(names);
-    cleanups.push(() => deleteTestBroker(names));
+    onCleanup(() => deleteTestBroker(names));
     const ports = Object.fromEntries(await Promise.all(Object.keys(serviceImages).map(async (s) => [s, await freePort()])));
     const url = (service: string) => `http://127.0.0.1:${ports[service]}`;
 
@@ -541,7 +546,7 @@ describe('the images, built from their Dockerfiles in a scratch directory', { ti
     for (const service of ['login', 'transactions', 'wallet-manager', 'offers', 'gateway', 'frontend'] as const) {
       const container = startContainer(built[service], environments[service]);
       running.push({ container, image: built[service], env: environments[service] });
-      cleanups.push(() => container.child.exitCode === null && container.child.kill('SIGKILL'));
+      onCleanup(() => container.child.exitCode === null && container.child.kill('SIGKILL'));
       const body = (await waitHealthy(container, `${url(service)}/healthz`)) as { status: string; checks: Record<string, string> };
       assert.deepEqual({ status: body.status, checks: body.checks }, { status: 'ok', checks: expectedChecks[service] }, service);
     }
