@@ -18,6 +18,7 @@ import {
   priceKey,
   scaledText,
 } from './price-keys.ts';
+import { marketPriceOrNull } from './prices.ts';
 
 type ListQuery = z.output<typeof offerListQuery>;
 type MyQuery = z.output<typeof myOffersQuery>;
@@ -99,7 +100,7 @@ async function newestPage(deps: OffersDeps, q: ListQuery, cursor: Cursor | undef
  * is a parameter; the effective price is DECIMAL arithmetic in SQL, truncated to 8 decimals.
  */
 async function pricePage(deps: OffersDeps, q: ListQuery, cursor: Cursor | undefined) {
-  const market = await deps.prices.priceOf(q.fiatCurrency!);
+  const market = await marketPriceOrNull(deps.prices, q.fiatCurrency!);
   const dir = q.side === 'SELL' ? 'ASC' : 'DESC';
   const half = (type: 'FIXED' | 'MARKET', column: string, c: KeyColumn, key: string, keyParams: unknown[]) => {
     const where = bookFilters(q);
@@ -120,14 +121,19 @@ async function pricePage(deps: OffersDeps, q: ListQuery, cursor: Cursor | undefi
       params: [...keyParams, ...where.params, q.limit + 1],
     };
   };
-  const fixed = half('FIXED', 'o.fixed_price', fixedColumn, 'o.fixed_price', []);
-  const floating = half('MARKET', 'o.margin_percent', marginColumn(market), 'CAST(? AS DECIMAL(20, 8)) * (1 + o.margin_percent * 0.01)', [
-    formatFiat(market),
-  ]);
+  const halves = [half('FIXED', 'o.fixed_price', fixedColumn, 'o.fixed_price', [])];
+  // While no market price is known a MARKET offer has no price to be placed by: the fixed ones are ordered alone.
+  if (market !== null) {
+    halves.push(
+      half('MARKET', 'o.margin_percent', marginColumn(market), 'CAST(? AS DECIMAL(20, 8)) * (1 + o.margin_percent * 0.01)', [
+        formatFiat(market),
+      ]),
+    );
+  }
   const rows = (await deps.pool.query(
     `SELECT t.*, CAST(t.sortKey AS CHAR) AS sortKeyText, CAST(TRUNCATE(t.sortKey, 8) AS CHAR) AS price, ${methodsOf('t')}
-       FROM (${fixed.sql} UNION ALL ${floating.sql}) t ORDER BY t.sortKey ${dir}, t.id ${dir} LIMIT ?`,
-    [...fixed.params, ...floating.params, q.limit + 1],
+       FROM (${halves.map((h) => h.sql).join(' UNION ALL ')}) t ORDER BY t.sortKey ${dir}, t.id ${dir} LIMIT ?`,
+    [...halves.flatMap((h) => h.params), q.limit + 1],
   )) as OfferRow[];
   const cursorAfter = (row: OfferRow): Cursor => ({ sort: 'price', key: parseKey(row.sortKeyText!)!, id: row.id });
   return { rows, markets: new Map([[q.fiatCurrency!, market]]), cursorAfter };
