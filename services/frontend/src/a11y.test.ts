@@ -228,6 +228,78 @@ describe('accessibility of every page', () => {
     await context.close();
   });
 
+  it('answers a refused form with a redirect to its page (post/redirect/get): the sentence tied to the field, the values kept, a reload sends nothing', async () => {
+    /** Submits the page's form and answers the page it lands on: its URL, the method that fetched it, and the requests a reload makes. */
+    const refused = async (page: Page, button: string) => {
+      const [answer] = await Promise.all([page.waitForNavigation(), page.click(button)]);
+      const landed = { url: new URL(page.url()), method: answer?.request().method() };
+      const error = ((await page.textContent('.notice.error')) ?? '').trim();
+      return { ...landed, error };
+    };
+    const reload = async (page: Page) => {
+      const methods: string[] = [];
+      const seen = (request: { method(): string; isNavigationRequest(): boolean }) => {
+        if (request.isNavigationRequest()) methods.push(request.method());
+      };
+      page.on('request', seen);
+      await page.reload();
+      page.off('request', seen);
+      return { methods, error: await page.isVisible('.notice.error') };
+    };
+    const tiedToError = async (page: Page, selector: string, errorId = 'form-error') => {
+      const said = await page.textContent(`#${errorId}`);
+      assert.equal(await page.getAttribute(selector, 'aria-invalid'), 'true', `${selector} is marked invalid (the page said: ${said})`);
+      assert.match(
+        (await page.getAttribute(selector, 'aria-describedby')) ?? '',
+        new RegExp(`\\b${errorId}\\b`),
+        `${selector} names the error`,
+      );
+      assert.equal(await page.isVisible(`#${errorId}`), true);
+    };
+
+    const { page } = people.seller;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${frontend.url}/my/offers/new`);
+    await page.check('input[name=paymentMethods][value=SEPA]');
+    await page.fill('input[name=fixedPrice]', '150');
+    await page.fill('input[name=minAmount]', 'lots');
+    await page.fill('input[name=maxAmount]', '5');
+    const offer = await refused(page, 'button:has-text("Publish offer")');
+    assert.deepEqual([offer.url.pathname, offer.method], ['/my/offers/new', 'GET'], "the refusal is shown at the form's own GET URL");
+    assert.notEqual(offer.error, '');
+    assert.equal(await page.inputValue('input[name=minAmount]'), 'lots', 'the values are kept as typed');
+    assert.equal(await page.isChecked('input[name=paymentMethods][value=SEPA]'), true);
+    await tiedToError(page, 'input[name=minAmount]');
+    assert.deepEqual(await reload(page), { methods: ['GET'], error: false }, 'a reload sends nothing again, and the refusal is shown once');
+
+    await page.goto(`${frontend.url}/wallet`);
+    await page.fill('input[name=address]', 'not an address');
+    await page.fill('input[name=amount]', '5000');
+    const withdrawal = await refused(page, '[data-action=withdraw]');
+    assert.deepEqual([withdrawal.url.pathname, withdrawal.method], ['/wallet', 'GET']);
+    assert.equal(await page.inputValue('input[name=amount]'), '5000');
+    assert.deepEqual(await reload(page), { methods: ['GET'], error: false });
+
+    await page.goto(`${frontend.url}/account`);
+    await page.fill('#profile input[name=email]', `new-${fixtures.sellerName}@example.test`);
+    await page.fill('#profile input[name=currentPassword]', 'not my password');
+    const profile = await refused(page, 'button:has-text("Save")');
+    assert.deepEqual([profile.url.pathname, profile.url.hash, profile.method], ['/account', '#profile', 'GET']);
+    await tiedToError(page, '#profile input[name=currentPassword]', 'profile-error');
+    assert.equal(await page.inputValue('#profile input[name=currentPassword]'), '', 'a password is never kept');
+    assert.equal(await page.inputValue('#profile input[name=email]'), `new-${fixtures.sellerName}@example.test`);
+
+    const anonymous = people.anonymous.page;
+    await anonymous.goto(`${frontend.url}/login`);
+    await anonymous.fill('input[name=identifier]', fixtures.sellerName);
+    await anonymous.fill('input[name=password]', 'a wrong password');
+    const login = await refused(anonymous, 'form[action="/login"] button[type=submit]');
+    assert.deepEqual([login.url.pathname, login.method], ['/login', 'GET']);
+    assert.equal(await anonymous.inputValue('input[name=identifier]'), fixtures.sellerName);
+    await tiedToError(anonymous, 'input[name=password]');
+    assert.deepEqual(await reload(anonymous), { methods: ['GET'], error: false });
+  });
+
   it('draws Edit, Pause and Close of one height', async () => {
     const { page } = people.seller;
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -1,15 +1,37 @@
 import { type Request, type Response, Router } from 'express';
+import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, destroySession, field, flash, gatewayFor, refusal, requireLogin, say, secondFactor } from './support.ts';
+import {
+  authOf,
+  destroySession,
+  field,
+  flash,
+  gatewayFor,
+  refusal,
+  refusedFields,
+  refuseTo,
+  requireLogin,
+  say,
+  secondFactor,
+  takeRefused,
+} from './support.ts';
 
 const passwordOf = (req: Request, name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+
+/** The fields a refusal of an account form concerns: those it names, else the password or the code its sentence is about. */
+function fieldsOf(err: unknown, passwordField: string): string[] {
+  const named = refusedFields(err);
+  if (named.length > 0 || !(err instanceof GatewayError)) return named;
+  if (/password/i.test(err.message)) return [passwordField];
+  return /code/i.test(err.message) ? ['totp', 'recoveryCode'] : [];
+}
 
 /** The account page: profile, password, two-factor authentication, deletion. */
 export function accountRoutes(deps: FrontendDeps) {
   const router = Router();
   router.use('/account', requireLogin);
 
-  router.get('/account', (req, res) => renderAccount(req, res, {}));
+  router.get('/account', (req, res) => renderAccount(req, res));
 
   router.post('/account/profile', async (req, res) => {
     const { user } = authOf(req);
@@ -32,7 +54,13 @@ export function accountRoutes(deps: FrontendDeps) {
       flash(req, 'ok', say(req, 'flash.profileSaved'));
       res.redirect('/account');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'profile', error: refusal(req, err), values: { email, username } });
+      const error = refusal(req, err);
+      refuseTo(req, res, '/account#profile', {
+        form: 'profile',
+        error,
+        fields: fieldsOf(err, 'currentPassword'),
+        values: { email, username },
+      });
     }
   });
 
@@ -43,7 +71,7 @@ export function accountRoutes(deps: FrontendDeps) {
       req.session.pendingTotp = { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl };
       res.redirect('/account#two-factor');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(req, err) });
+      refuseTo(req, res, '/account#two-factor', { form: 'two-factor', error: refusal(req, err), fields: fieldsOf(err, 'password') });
     }
   });
   router.post('/account/2fa/confirm', (req, res) => twoFactor(req, res, 'confirm', true, 'flash.twoFactorOn'));
@@ -56,7 +84,7 @@ export function accountRoutes(deps: FrontendDeps) {
       await destroySession(deps, req, res);
       res.redirect('/');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'delete', error: refusal(req, err) });
+      refuseTo(req, res, '/account#delete', { form: 'delete', error: refusal(req, err), fields: fieldsOf(err, 'password') });
     }
   });
 
@@ -69,18 +97,21 @@ export function accountRoutes(deps: FrontendDeps) {
       flash(req, 'ok', say(req, done));
       res.redirect('/account');
     } catch (err) {
-      await renderAccount(req, res.status(422), { form: 'two-factor', error: refusal(req, err) });
+      refuseTo(req, res, '/account#two-factor', { form: 'two-factor', error: refusal(req, err), fields: fieldsOf(err, 'password') });
     }
   }
 
-  async function renderAccount(req: Request, res: Response, form: { form?: string; error?: string; values?: Record<string, string> }) {
+  /** The account page, with the refused form it came back to (post/redirect/get), if any. */
+  async function renderAccount(req: Request, res: Response) {
+    const { refused, ...state } = takeRefused(req);
     const me = await gatewayFor(deps, req).get('/auth/me');
     Object.assign(authOf(req).user, { email: me.email, username: me.username, role: me.role, twoFactorEnabled: me.twoFactorEnabled });
     const pending = me.twoFactorEnabled ? null : (req.session.pendingTotp ?? null);
     // Shown this once: the gateway never answers them again.
     const recoveryCodes = req.session.recoveryCodes ?? null;
     delete req.session.recoveryCodes;
-    res.render('account', { me, pending, recoveryCodes, form: { form: null, error: null, values: {}, ...form } });
+    const form = { form: refused?.form ?? null, error: refused?.error ?? null, values: refused?.values ?? {} };
+    res.render('account', { me, pending, recoveryCodes, form, ...state });
   }
 
   return router;

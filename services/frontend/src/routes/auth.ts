@@ -7,14 +7,18 @@ import {
   destroySession,
   field,
   flash,
+  formState,
   gatewayFor,
   refusal,
+  refusedFields,
   refusedWith,
+  refuseTo,
   regenerate,
   safeNext,
   saveSession,
   say,
   secondFactor,
+  takeRefused,
 } from './support.ts';
 
 /** The second step waits this long for the TOTP code before the password must be typed again. */
@@ -32,14 +36,24 @@ interface LoginAnswer {
 export function authRoutes(deps: FrontendDeps) {
   const router = Router();
 
-  router.get('/register', (_req, res) => res.render('register', { values: {}, error: null }));
+  // Every refusal goes back to the form's page (post/redirect/get): a reload there sends nothing again.
+  router.get('/register', (req, res) => {
+    const form = takeRefused(req);
+    res.render('register', { values: form.refused?.values ?? {}, ...form });
+  });
   router.post('/register', async (req, res) => {
     const values = { email: field(req.body, 'email'), username: field(req.body, 'username') };
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     try {
       await gatewayFor(deps, req).post('/auth/register', { ...values, password }, { anonymous: true });
     } catch (err) {
-      return res.status(statusFor(res, err, 400)).render('register', { values, error: refusal(req, err) });
+      const fields = refusedFields(err);
+      const error = refusal(req, err);
+      return refuseTo(req, res, '/register', {
+        error,
+        values,
+        fields: fields.length > 0 ? fields : refusedWith(err, 'CONFLICT') ? ['email', 'username'] : [],
+      });
     }
     try {
       const answer = await logIn(req, res, { identifier: values.username, password, rememberMe: false });
@@ -48,11 +62,20 @@ export function authRoutes(deps: FrontendDeps) {
     } catch (err) {
       // The account exists; only the login was refused (this address is throttled, say): say so on the login page.
       const error = `${say(req, 'flash.accountCreated')} ${refusal(req, err)}`;
-      res.status(statusFor(res, err, 401)).render('login', { values: { identifier: values.username }, next: '/', error, step: 'password' });
+      refuseTo(req, res, '/login', { error, values: { identifier: values.username } });
     }
   });
 
-  router.get('/login', (req, res) => res.render('login', { values: {}, next: safeNext(req.query.next), error: null, step: 'password' }));
+  router.get('/login', (req, res) => {
+    const form = takeRefused(req);
+    res.render('login', { values: form.refused?.values ?? {}, next: safeNext(req.query.next), ...form, step: 'password' });
+  });
+  router.get('/login/totp', (req, res) => {
+    const pending = req.session.pendingLogin;
+    const next = safeNext(req.query.next);
+    if (!pending || pending.until <= Date.now()) return res.redirect(`/login?next=${encodeURIComponent(next)}`);
+    res.render('login', { values: { identifier: pending.identifier }, next, ...takeRefused(req), step: 'totp' });
+  });
   router.post('/login', async (req, res) => {
     const identifier = field(req.body, 'identifier');
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
@@ -64,11 +87,14 @@ export function authRoutes(deps: FrontendDeps) {
     } catch (err) {
       if (refusedWith(err, 'TOTP_REQUIRED')) {
         req.session.pendingLogin = { identifier, sealedPassword: deps.sealer.seal(password), rememberMe, until: Date.now() + TOTP_STEP_MS };
-        return res.render('login', { values: { identifier }, next, error: null, step: 'totp' });
+        return res.redirect(303, `/login/totp?next=${encodeURIComponent(next)}`);
       }
-      res
-        .status(statusFor(res, err, 401))
-        .render('login', { values: { identifier, rememberMe }, next, error: refusal(req, err), step: 'password' });
+      const values = { identifier, rememberMe };
+      // A throttled login answers 429 with Retry-After on the form's own answer, as HTTP says; any other refusal goes back to the form.
+      if (statusFor(res, err, 401) === 429)
+        return res.status(429).render('login', { values, next, ...formState(undefined), error: refusal(req, err), step: 'password' });
+      const fields = ['identifier', 'password'];
+      refuseTo(req, res, `/login?next=${encodeURIComponent(next)}`, { error: refusal(req, err), values, fields });
     }
   });
 
@@ -78,15 +104,14 @@ export function authRoutes(deps: FrontendDeps) {
     const password = pending && pending.until > Date.now() ? deps.sealer.unseal(pending.sealedPassword) : undefined;
     if (!pending || password === undefined) {
       delete req.session.pendingLogin;
-      return res.status(401).render('login', { values: {}, next, error: say(req, 'errors.loginStepExpired'), step: 'password' });
+      return refuseTo(req, res, `/login?next=${encodeURIComponent(next)}`, { error: say(req, 'errors.loginStepExpired') });
     }
     try {
       await logIn(req, res, { identifier: pending.identifier, password, rememberMe: pending.rememberMe, ...secondFactor(req) });
       res.redirect(next);
     } catch (err) {
-      res
-        .status(statusFor(res, err, 401))
-        .render('login', { values: { identifier: pending.identifier }, next, error: refusal(req, err), step: 'totp' });
+      const fields = [field(req.body, 'recoveryCode') ? 'recoveryCode' : 'totp'];
+      refuseTo(req, res, `/login/totp?next=${encodeURIComponent(next)}`, { error: refusal(req, err), fields });
     }
   });
 

@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { type OfferFormValues, offerBody, offerFormValues, offerToForm } from '../offer-form.ts';
-import { field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
+import { field, flash, gatewayFor, idParam, refusal, refusedFields, refuseTo, requireLogin, say, takeRefused } from './support.ts';
 
 const blankOffer: OfferFormValues = {
   side: 'SELL',
@@ -31,7 +31,11 @@ export function myOfferRoutes(deps: FrontendDeps) {
     res.render('my-offers', { offers: page.items });
   });
 
-  router.get('/my/offers/new', (_req, res) => res.render('offer-form', { offerId: null, values: blankOffer, error: null }));
+  // A refused form comes back to its page (post/redirect/get) with the values as typed.
+  router.get('/my/offers/new', (req, res) => {
+    const form = takeRefused(req);
+    res.render('offer-form', { offerId: null, values: form.refused?.values ?? blankOffer, ...form });
+  });
   router.post('/my/offers', async (req, res) => {
     const values = offerFormValues(req.body);
     try {
@@ -39,13 +43,14 @@ export function myOfferRoutes(deps: FrontendDeps) {
       flash(req, 'ok', say(req, 'flash.offerLive', { id: offer.id }));
       res.redirect('/my/offers');
     } catch (err) {
-      res.status(422).render('offer-form', { offerId: null, values, error: refusal(req, err) });
+      refuseTo(req, res, '/my/offers/new', { error: refusal(req, err), fields: refusedFields(err), values: { ...values } });
     }
   });
 
   router.get('/my/offers/:id/edit', async (req, res) => {
     const offer = await ownOffer(req);
-    res.render('offer-form', { offerId: offer.id, values: offerToForm(offer), error: null });
+    const form = takeRefused(req);
+    res.render('offer-form', { offerId: offer.id, values: form.refused?.values ?? offerToForm(offer), ...form });
   });
   router.post('/my/offers/:id', async (req, res) => {
     const values = offerFormValues(req.body);
@@ -55,7 +60,8 @@ export function myOfferRoutes(deps: FrontendDeps) {
       flash(req, 'ok', say(req, 'flash.offerUpdated', { id }));
       res.redirect('/my/offers');
     } catch (err) {
-      res.status(422).render('offer-form', { offerId: id, values, error: refusal(req, err) });
+      const error = refusal(req, err);
+      refuseTo(req, res, `/my/offers/${id}/edit`, { error, fields: refusedFields(err), values: { ...values } });
     }
   });
 

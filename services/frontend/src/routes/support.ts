@@ -100,3 +100,73 @@ export const secondFactor = (req: Request) => {
   const recoveryCode = field(req.body, 'recoveryCode');
   return recoveryCode ? { recoveryCode } : { totp: field(req.body, 'totp') };
 };
+
+/** A refused form, kept in the session for the one page it goes back to: the sentence, the fields it concerns, what was typed (never a password). */
+export interface RefusedForm {
+  /** The page it goes back to (its path). */
+  at: string;
+  /** Which form of the page (the account page has several). */
+  form: string;
+  error: string;
+  fields: string[];
+  values: Record<string, unknown>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    refused?: RefusedForm;
+  }
+}
+
+/**
+ * Post/redirect/get after a refusal: back to the form's page with 303 (a reload there does not send
+ * the form again), which shows the sentence and the typed values once.
+ */
+export function refuseTo(req: Request, res: Response, to: string, refused: Partial<Omit<RefusedForm, 'at'>> & { error: string }) {
+  req.session.refused = { form: '', fields: [], values: {}, ...refused, at: new URL(to, 'http://x').pathname };
+  res.redirect(303, to);
+}
+
+/**
+ * The refusal a form's page shows once: its sentence, values, and `invalid(name)` for the fields it
+ * concerns. Taken by the next form page whichever it is: another page's refusal is dropped, not shown later.
+ */
+export function takeRefused(req: Request) {
+  const refused = req.session.refused;
+  delete req.session.refused;
+  const shown = refused?.at === req.path ? refused : undefined;
+  return formState(shown, shown?.form ? `${shown.form}-error` : undefined);
+}
+
+/**
+ * What a form's template needs to show a refusal: `invalid(name, help?)` ties a field to the error
+ * (aria-invalid, aria-describedby), `describes(name)` a fieldset of radios or checkboxes (which takes
+ * no aria-invalid).
+ */
+export function formState(refused: RefusedForm | undefined, errorId = 'form-error') {
+  const fields = refused?.fields ?? [];
+  const describedBy = (name: string, help?: string) => {
+    const ids = [fields.includes(name) ? errorId : '', help ?? ''].filter(Boolean).join(' ');
+    return ids ? `aria-describedby="${ids}"` : '';
+  };
+  return {
+    refused: refused ?? null,
+    error: refused?.error ?? null,
+    invalid: (name: string, help?: string) => `${fields.includes(name) ? 'aria-invalid="true" ' : ''}${describedBy(name, help)}`,
+    describes: (name: string) => describedBy(name),
+  };
+}
+
+/** The form fields a gateway refusal names: its validation details' paths, or the field its message starts with ("amount must be …"). */
+export function refusedFields(err: unknown): string[] {
+  if (!(err instanceof GatewayError)) return [];
+  const paths = Array.isArray(err.details)
+    ? err.details.flatMap((d: { path?: unknown }) => {
+        // "body.amount" or "amount" names a field; "body" alone (the whole form) names none.
+        const name = typeof d?.path === 'string' ? d.path.replace(/^body\.?/, '').split('.')[0] : '';
+        return name ? [name] : [];
+      })
+    : [];
+  const named = /^([a-z][A-Za-z]*) (?:must|is|should|cannot|needs)\b/.exec(err.message)?.[1];
+  return [...new Set([...paths, ...(named ? [named] : [])])];
+}

@@ -4,7 +4,21 @@ import QRCode from 'qrcode';
 import { GatewayError, GatewayUnavailableError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
 import { readerOf } from '../i18n/reader.ts';
-import { authOf, decimalField, field, flash, gatewayFor, refusal, refusedWith, requireLogin, say } from './support.ts';
+import {
+  authOf,
+  decimalField,
+  field,
+  flash,
+  formState,
+  gatewayFor,
+  refusal,
+  refusedFields,
+  refusedWith,
+  refuseTo,
+  requireLogin,
+  say,
+  takeRefused,
+} from './support.ts';
 
 /** Keys of the last few withdraw forms rendered for this session: a resubmitted (or doubled) form reuses its key. */
 const KEPT_KEYS = 10;
@@ -14,7 +28,11 @@ export function walletRoutes(deps: FrontendDeps) {
   const router = Router();
   router.use('/wallet', requireLogin);
 
-  router.get('/wallet', async (req, res) => renderWallet(req, res, { values: {}, error: null, key: issueKey(req) }));
+  // A refused withdrawal comes back here (post/redirect/get) with what was typed and a new form key.
+  router.get('/wallet', async (req, res) => {
+    const form = takeRefused(req);
+    await renderWallet(req, res, { values: (form.refused?.values as Record<string, string>) ?? {}, key: issueKey(req), ...form });
+  });
 
   router.post('/wallet/withdraw', async (req, res) => {
     const values = { address: field(req.body, 'address'), amount: field(req.body, 'amount') };
@@ -44,16 +62,31 @@ export function walletRoutes(deps: FrontendDeps) {
       res.redirect('/wallet');
     } catch (err) {
       // The request may have reached the ledger: only the same key makes sending it again safe.
-      if (err instanceof GatewayUnavailableError) return res.status(503).render('withdraw-unsure', { values, key, error: null });
+      if (err instanceof GatewayUnavailableError)
+        return res.status(503).render('withdraw-unsure', { values, key, ...formState(undefined) });
       if (refusedWith(err, 'IDEMPOTENCY_CONFLICT')) {
         const error = say(req, 'errors.withdrawFormUsed');
         return renderWallet(req, res.status(409), { values, error, key: issueKey(req) });
       }
-      await renderWallet(req, res.status(422), { values, error: refusal(req, err), key });
+      const fields = refusedFields(err);
+      const error = refusal(req, err);
+      refuseTo(req, res, '/wallet', {
+        error,
+        values,
+        fields: fields.length > 0 ? fields : refusedWith(err, 'INSUFFICIENT_FUNDS') ? ['amount'] : [],
+      });
     }
   });
 
-  async function renderWallet(req: Request, res: Response, form: { values: Record<string, string>; error: string | null; key: string }) {
+  /**
+   * The wallet page. A form key refused as stale or already used (409) is answered here, on the form's
+   * own answer with a new key, as the ledger's idempotency asks; any other refusal goes back to GET /wallet.
+   */
+  async function renderWallet(
+    req: Request,
+    res: Response,
+    form: { values: Record<string, string>; error: string | null; key: string } & Partial<ReturnType<typeof formState>>,
+  ) {
     const api = gatewayFor(deps, req);
     const { id } = authOf(req).user;
     const [balance, history, withdrawals, deposits, terms] = await Promise.all([
@@ -63,7 +96,15 @@ export function walletRoutes(deps: FrontendDeps) {
       depositsOf(api),
       api.get('/withdraw/terms'),
     ]);
-    res.render('wallet', { balance, history: history.items, withdrawals: withdrawals.items, deposits, terms, ...form });
+    res.render('wallet', {
+      balance,
+      history: history.items,
+      withdrawals: withdrawals.items,
+      deposits,
+      terms,
+      ...formState(undefined),
+      ...form,
+    });
   }
 
   return router;
