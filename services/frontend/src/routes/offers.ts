@@ -1,35 +1,36 @@
-import { fiatCurrencies, paymentMethods } from '@pupero/shared/contracts';
 import { type Request, type Response, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
+import { bookFilters, bookLink, fiatRange } from './offer-book.ts';
 import { decimalField, field, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
-
-const oneOf = <T extends string>(list: readonly T[], value: unknown): T | undefined =>
-  list.includes(value as T) ? (value as T) : undefined;
 
 /** The offer book (home), an offer's page and opening a trade on it. */
 export function offerRoutes(deps: FrontendDeps) {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    // "Buy XMR" lists the offers of people who sell it, and the other way round.
-    const side = req.query.side === 'BUY' ? 'BUY' : 'SELL';
-    const filters = {
-      fiatCurrency: oneOf(fiatCurrencies, req.query.currency),
-      paymentMethod: oneOf(paymentMethods, req.query.method),
-    };
-    const query = new URLSearchParams({ side, limit: '20' });
-    if (filters.fiatCurrency) query.set('fiatCurrency', filters.fiatCurrency);
-    if (filters.paymentMethod) query.set('paymentMethod', filters.paymentMethod);
+    const filters = bookFilters(req);
+    const query = filters.apiQuery;
     if (typeof req.query.cursor === 'string') query.set('cursor', req.query.cursor);
-    let page: { items: unknown[]; nextCursor: string | null } = { items: [], nextCursor: null };
-    let error: string | null = null;
+    let page: { items: { price: string | null; minAmount: string; maxAmount: string }[]; nextCursor: string | null } = {
+      items: [],
+      nextCursor: null,
+    };
+    let error = filters.error;
     try {
       page = await gatewayFor(deps, req).get(`/offers?${query}`, { anonymous: true });
     } catch (err) {
       error = refusal(req, err);
     }
+    const offers = page.items.map((offer) => ({ ...offer, fiatRange: fiatRange(offer) }));
     const nextQuery = page.nextCursor ? withParam(req, 'cursor', page.nextCursor) : null;
-    res.render('home', { side, filters, offers: page.items, nextQuery, error });
+    res.render('home', {
+      side: filters.side,
+      filters,
+      tabs: { SELL: bookLink(filters, 'SELL'), BUY: bookLink(filters, 'BUY') },
+      offers,
+      nextQuery,
+      error,
+    });
   });
 
   router.get('/offers/:id', async (req, res) => renderOffer(req, res, { values: {}, error: null }));
