@@ -10,6 +10,7 @@ import {
   newPerson,
   type Page,
   register,
+  screenshot,
   startFrontend,
   type TestFrontend,
 } from '@pupero/test-stack/frontend';
@@ -160,8 +161,10 @@ describe('accessibility of every page', () => {
     }
     assert.ok(reached, 'the menu button is reached by Tab');
     assert.match((await page.textContent('summary.menu-button')) ?? '', /Menu/, 'it has a name');
+    await screenshot(page, 'a11y-menu-folded-phone');
     await page.keyboard.press('Enter');
     assert.ok(await page.isVisible('button:has-text("Log out")'), 'Enter opens it');
+    await screenshot(page, 'a11y-menu-open-phone');
     await page.keyboard.press('Space');
     assert.equal(await page.isVisible('button:has-text("Log out")'), false, 'Space closes it');
     await page.keyboard.press('Space');
@@ -176,6 +179,7 @@ describe('accessibility of every page', () => {
     await page.goto(`${frontend.url}/wallet`);
     assert.ok(await page.isVisible('button:has-text("Log out")'), 'whether the menu was opened or not');
     assert.equal(await page.isVisible('summary.menu-button'), false, 'no menu button on a wide screen');
+    await screenshot(page, 'a11y-menu-wide');
   });
 
   it('scrolls no page sideways at 320 px', async () => {
