@@ -151,6 +151,14 @@ describe('withdrawals through the gateway', () => {
     }
   });
 
+  // The test acts as the wallet manager: its reports are signed with the wallet manager's key.
+  const report = (body: object) =>
+    publishTo(
+      stack.resultsQueue,
+      { type: 'withdrawal.result', address: ADDRESS, amount: '1', ...body },
+      { kind: 'withdrawal-result', key: testKeys(stack.keys).signingKey('wallet-manager'), sender: 'wallet-manager' },
+    );
+
   it('settles a sent withdrawal and refunds a failed one exactly once', async () => {
     const user = await stack.signUp('wr');
     await stack.fund(user.id, '3');
@@ -160,14 +168,6 @@ describe('withdrawals through the gateway', () => {
     const fees = async () => (await stack.deps.pool.query("SELECT balance FROM accounts WHERE code = 'FEES'"))[0].balance as bigint;
     const feesBefore = await fees();
 
-    // The test acts as the wallet manager: its reports are signed with the wallet manager's key.
-    const asWallet = {
-      kind: 'withdrawal-result',
-      key: testKeys(stack.keys).signingKey('wallet-manager'),
-      sender: 'wallet-manager',
-    } as const;
-    const report = (body: object) =>
-      publishTo(stack.resultsQueue, { type: 'withdrawal.result', address: ADDRESS, amount: '1', ...body }, asWallet);
     const txHash = 'e'.repeat(64);
     const sentMessage = { status: 'SENT', withdrawalId: sent.id, txHash, networkFee: '0.0026' };
     await report({ status: 'SENDING', withdrawalId: sent.id });
@@ -200,6 +200,24 @@ describe('withdrawals through the gateway', () => {
       "SELECT CAST(COALESCE(SUM(amount + fee), 0) AS CHAR) AS owed FROM withdrawals WHERE state IN ('PENDING', 'SENDING')",
     );
     assert.equal(String(pending.balance), open.owed, 'WITHDRAWALS_PENDING holds exactly what open withdrawals owe');
+  });
+
+  it('never refunds a withdrawal reported built (SENDING, with or without its hash): it may have left', async () => {
+    const user = await stack.signUp('wb');
+    await stack.fund(user.id, '2');
+    const built = (await withdraw(user.token, 'b-1', { address: ADDRESS, amount: '1' })).body;
+    await drainQueue(stack.queue, 300);
+    await report({ status: 'SENDING', withdrawalId: built.id });
+    await report({ status: 'FAILED', withdrawalId: built.id, reason: 'as a wallet manager that forgot what it built' });
+    // Reports are taken in order: once SENT shows, the FAILED before it was refused, not applied.
+    await report({ status: 'SENT', withdrawalId: built.id, txHash: 'f'.repeat(64), networkFee: '0.0026' });
+    const after = await waitFor(async () => {
+      const res = await stack.api('GET', `/withdrawals/${built.id}`, { token: user.token });
+      return ['SENT', 'REFUNDED'].includes(res.body.state) ? res.body : undefined;
+    });
+    assert.equal(after.state, 'SENT');
+    const balance = await stack.api('GET', `/balances/${user.id}`, { token: user.token });
+    assert.equal(balance.body.total, '0.99', '2 − (1 + 0.01), nothing refunded');
   });
 
   it('asks for the TOTP code when 2FA is on, and not again for a retry of the same request', async () => {

@@ -20,15 +20,15 @@ function assertSameWithdrawal(row: WithdrawalRow, result: WithdrawalResult) {
 
 /**
  * A report that cannot follow what the wallet manager said before: FAILED after it reported the
- * transaction built (SENDING with a hash: it may have left, and the wallet never abandons it), or
- * SENT with another transaction than the one it built.
+ * transaction built (SENDING: it may have left, and the wallet never abandons a built send), or SENT
+ * with another transaction than the one it named when it built (older wallet managers named it at
+ * SENDING; now the hash comes with SENT, as a build that can never be mined may be replaced).
  */
 function assertConsistent(row: WithdrawalRow, result: WithdrawalResult) {
-  const built = row.state === 'SENDING' && row.txHash !== null;
-  if (result.status === 'FAILED' && built) {
-    throw new AppError('CONFLICT', `Withdrawal ${row.id} was built as ${row.txHash} but reported FAILED`);
+  if (result.status === 'FAILED' && row.state === 'SENDING') {
+    throw new AppError('CONFLICT', `Withdrawal ${row.id} was reported built (SENDING) but then FAILED`);
   }
-  if (result.status === 'SENT' && built && row.txHash !== result.txHash) {
+  if (result.status === 'SENT' && row.state === 'SENDING' && row.txHash !== null && row.txHash !== result.txHash) {
     throw new AppError('CONFLICT', `Withdrawal ${row.id} was built as ${row.txHash} but reported sent as ${result.txHash}`);
   }
 }
