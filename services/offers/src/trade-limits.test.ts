@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonResponse } from '@pupero/shared/testing';
-import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack, TEST_PAYMENT_DETAILS } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 type User = { id: number; token: string; username: string; password: string };
@@ -29,7 +29,7 @@ describe('trade limits', () => {
       body: sellOfferBody({
         maxAmount: '10',
         paymentWindowMinutes: 1440,
-        paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189',
+        paymentDetails: TEST_PAYMENT_DETAILS,
         ...overrides,
       }),
     });

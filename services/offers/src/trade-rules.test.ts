@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack, TEST_PAYMENT_DETAILS } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 let now = Date.now();
-const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189';
 
 /** When "money sent" is refused and why, and the dispute a seller who never answers gets. */
 describe('the rules around "money sent"', () => {
@@ -14,7 +13,7 @@ describe('the rules around "money sent"', () => {
   });
   after(() => stack.close());
 
-  const tradeOf = async (offer: Record<string, unknown> = { paymentDetails: IBAN }) => {
+  const tradeOf = async (offer: Record<string, unknown> = { paymentDetails: TEST_PAYMENT_DETAILS }) => {
     const [seller, buyer] = [await stack.signUp('rs'), await stack.signUp('rb')];
     await stack.fund(seller.id, '2');
     const created = await stack.api('POST', '/offers', { token: seller.token, body: sellOfferBody({ maxAmount: '1', ...offer }) });
@@ -37,7 +36,7 @@ describe('the rules around "money sent"', () => {
     assert.equal(refused.body.details?.reason, 'payment-details-missing');
     assert.match(refused.body.message, /payment details/);
     assert.equal((await read(trade, buyer)).state, 'AWAITING_PAYMENT');
-    await stack.api('PUT', `/trades/${trade.id}/payment-details`, { token: seller.token, body: { paymentDetails: IBAN } });
+    await stack.api('PUT', `/trades/${trade.id}/payment-details`, { token: seller.token, body: { paymentDetails: TEST_PAYMENT_DETAILS } });
     assert.equal((await paid(trade, buyer)).status, 200, 'once given, the buyer pays');
     await stack.api('POST', `/trades/${trade.id}/release`, { token: seller.token, body: {} });
   });
@@ -55,7 +54,7 @@ describe('the rules around "money sent"', () => {
 
   it('disputes a paid trade the seller leaves unanswered past the time, once, and says when it will', async () => {
     const late = await tradeOf();
-    const early = await tradeOf({ paymentDetails: IBAN, paymentWindowMinutes: 90 });
+    const early = await tradeOf({ paymentDetails: TEST_PAYMENT_DETAILS, paymentWindowMinutes: 90 });
     assert.equal((await read(late.trade, late.buyer)).autoDisputeAt, null, 'not before "money sent"');
     assert.equal((await paid(late.trade, late.buyer)).status, 200);
     const paidAt = now;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { oathtoolCode } from '@pupero/shared/testing';
-import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
+import { type OffersStack, sellOfferBody, startOffersStack, TEST_PAYMENT_DETAILS } from '@pupero/test-stack/offers';
 import { runTradeJobs } from './domain/trades/jobs.ts';
 
 let now = Date.now();
@@ -22,7 +22,7 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
   const sellOffer = async (seller: { token: string }, overrides: Record<string, unknown> = {}) => {
     const res = await stack.api('POST', '/offers', {
       token: seller.token,
-      body: sellOfferBody({ paymentDetails: 'IBAN FR76 3000 6000 0112 3456 7890 189', ...overrides }),
+      body: sellOfferBody({ paymentDetails: TEST_PAYMENT_DETAILS, ...overrides }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body;
