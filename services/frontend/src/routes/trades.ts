@@ -34,7 +34,9 @@ export function tradeRoutes(deps: FrontendDeps) {
     // ?open=true: the trades under way (the top bar's "needs your action" link).
     const open = req.query.open === 'true' ? '&open=true' : '';
     const page = await gatewayFor(deps, req).get(`/trades?limit=20${open}${cursor}`);
-    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id, open: open !== '' });
+    // The first page follows new trades by itself (partials/trade-list.ejs, from routes/live.ts).
+    const liveUrl = cursor ? null : `/live/trades${open ? '?open=true' : ''}`;
+    res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id, open: open !== '', liveUrl });
   });
 
   router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
