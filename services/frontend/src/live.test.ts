@@ -95,4 +95,29 @@ describe('live updates in the browser', () => {
     assert.match(await count.text(), /data-needs-action="1"/, "the seller's move: release");
     await Promise.all([seller.context.close(), buyer.context.close(), stranger.context.close()]);
   });
+
+  it("shows a seller a new trade on their offer without a reload: in the open trades and the top bar's count", async () => {
+    const [seller, buyer] = [await person('lns'), await person('lnb')];
+    await stack.fund(seller.id, '2');
+    const offer = await stack.api('POST', '/offers', {
+      token: seller.token,
+      body: sellOfferBody({ maxAmount: '1', paymentDetails: IBAN }),
+    });
+    const sp = seller.page;
+    await sp.goto(`${frontend.url}/trades?open=true`);
+    assert.equal(await sp.locator('[data-needs-action]').getAttribute('data-needs-action'), '0');
+    await stay(sp);
+
+    const opened = await stack.api('POST', `/offers/${offer.body.id}/trades`, {
+      token: buyer.token,
+      body: { amount: '0.5', paymentMethod: 'SEPA' },
+    });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    await sp.waitForSelector(`a[href="/trades/${opened.body.id}"]`, { timeout: 15_000 });
+    await stack.api('POST', `/trades/${opened.body.id}/paid`, { token: buyer.token });
+    // The seller's move now (release): the top bar counts it.
+    await sp.waitForSelector('[data-needs-action="1"]', { timeout: 20_000 });
+    assert.ok(await stayed(sp), "the seller's page was not reloaded");
+    await Promise.all([seller.context.close(), buyer.context.close()]);
+  });
 });
