@@ -12,7 +12,8 @@ const rabbitmqctl = (command: 'stop_app' | 'start_app') => run('rabbitmqctl', [c
 describe('outbox relay across a broker restart', () => {
   let stack: LedgerStack;
   before(async () => {
-    stack = await startLedgerStack();
+    // Every other file that uses the broker waits meanwhile.
+    stack = await startLedgerStack({ exclusiveBroker: true });
   });
   after(async () => {
     await rabbitmqctl('start_app');
