@@ -39,7 +39,21 @@ step('typecheck (tsc, scripts and benchmarks)', 'pnpm', ['exec', 'tsc', '-p', 't
 // The import rules of docs/architecture.md: no service imports another, nothing in production reaches the test stack.
 const cruised = ['services', 'packages', 'scripts', 'bench'];
 step('import rules (dependency-cruiser)', 'pnpm', ['exec', 'depcruise', '--config', '.dependency-cruiser.cjs', ...cruised]);
-const files = ['packages', 'services', 'scripts'].flatMap((dir) => testFiles(path.join(root, dir))).sort();
+// The longest files start first (the reporter below prints them at the end of each run): one of them
+// started last would run alone while the other slot idles. The rest follow in path order.
+const SLOWEST_FIRST = [
+  'scripts/faults.test.ts',
+  'services/wallet-manager/src/unclean-stop.test.ts',
+  'scripts/dockerfile-build.test.ts',
+  'services/wallet-manager/src/crash.test.ts',
+  'services/wallet-manager/src/withdrawals.test.ts',
+  'services/wallet-manager/src/pool-relay.test.ts',
+  'services/wallet-manager/src/dead-build.test.ts',
+];
+const rank = (file) => (SLOWEST_FIRST.includes(file) ? SLOWEST_FIRST.indexOf(file) : SLOWEST_FIRST.length);
+const files = ['packages', 'services', 'scripts']
+  .flatMap((dir) => testFiles(path.join(root, dir)))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 say(`running ${files.length} test files`);
 // TAP on stdout as before; the slowest files on stderr at the end, to keep SLOWEST_FIRST true.
 const reporters = [
