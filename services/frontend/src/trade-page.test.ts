@@ -15,6 +15,11 @@ import {
 } from '@pupero/test-stack/frontend';
 import { ADDRESS } from '@pupero/test-stack/ledger';
 import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import { refusalOf } from './api-client/errors.ts';
+import { formattersFor } from './i18n/format.ts';
+import { describeRefusal } from './i18n/refusals.ts';
+import { createI18n, type Translate } from './i18n/setup.ts';
+import { disputeReasonKey, tradeView } from './trade-view.ts';
 
 const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189, Jeanne Martin';
 
@@ -137,6 +142,99 @@ describe('the trade page, the withdraw form and 2FA recovery codes in the browse
     await owner.page.goto(tradeUrl);
     assert.equal((await owner.page.textContent('[data-payment-details]'))?.trim(), IBAN, 'the owner, the buyer here, sees them');
     await Promise.all([owner.context.close(), taker.context.close()]);
+  });
+
+  it('after a refused action goes back to the trade page (303), shows the refusal once, and takes the feedback once', async () => {
+    const seller = await signUp('prgseller');
+    await stack.fund(seller.id, '10');
+    const offerId = await publish(seller.page, 'SELL', IBAN);
+    const buyer = await signUp('prgbuyer');
+    const bp = buyer.page;
+
+    // Opening a trade refused: back on the offer's GET page, with the typed amount; a reload sends nothing again.
+    await bp.goto(`${frontend.url}/offers/${offerId}`);
+    await bp.fill('input[name=amount]', '50');
+    const [refusedOpen] = await Promise.all([
+      bp.waitForResponse((r) => r.url() === `${frontend.url}/offers/${offerId}/trades`),
+      bp.click('button:has-text("Buy XMR")'),
+    ]);
+    assert.equal(refusedOpen.status(), 303);
+    await bp.waitForURL(`${frontend.url}/offers/${offerId}`);
+    assert.match((await bp.textContent('[role=alert]')) ?? '', /between 0\.1 and 5 XMR/);
+    assert.equal(await bp.inputValue('input[name=amount]'), '50');
+    const reloaded = await bp.reload();
+    assert.equal(reloaded?.request().method(), 'GET');
+    assert.equal(await bp.locator('[role=alert]').count(), 0, 'shown once');
+
+    const tradeUrl = await openTrade(bp, offerId, 'Buy XMR');
+    // A chat message too long for the gateway: refused, back on the trade page with what was typed.
+    await bp.goto(tradeUrl);
+    await bp.evaluate(() => document.querySelector('input[name=body]')?.removeAttribute('maxlength'));
+    const long = 'x'.repeat(2001);
+    await bp.fill('input[name=body]', long);
+    const [refusedChat] = await Promise.all([
+      bp.waitForResponse((r) => r.url() === `${tradeUrl}/messages`),
+      bp.click('button:has-text("Send")'),
+    ]);
+    assert.equal(refusedChat.status(), 303);
+    await bp.waitForURL(`${tradeUrl}#chat`);
+    assert.equal(await bp.locator('#chat [role=alert]').count(), 1);
+    assert.equal(await bp.inputValue('input[name=body]'), long);
+    await bp.reload();
+    assert.equal(await bp.locator('[role=alert]').count(), 0, 'a reload does not send the message again');
+
+    await bp.click('button[data-action=paid]');
+    await bp.waitForURL(tradeUrl);
+    const sp = seller.page;
+    await sp.goto(tradeUrl);
+    await sp.click('button[data-action=release]');
+    await sp.waitForURL(tradeUrl);
+
+    // The feedback form: its radios in a fieldset with a legend; gone once rated, for a line saying so.
+    const legend = bp.locator('form[action$="/feedback"] fieldset legend');
+    await bp.goto(tradeUrl);
+    assert.equal((await legend.textContent())?.trim(), 'Your rating of this trade');
+    await bp.check('input[name=rating][value=POSITIVE]');
+    await bp.click('button:has-text("Leave feedback")');
+    await bp.waitForURL(tradeUrl);
+    assert.equal(await bp.locator('form[action$="/feedback"]').count(), 0, 'the form is gone');
+    assert.equal((await bp.textContent('[data-rated]'))?.trim(), 'You rated this trade.');
+    await Promise.all([seller.context.close(), buyer.context.close()]);
+  });
+
+  const pick = ({ canRate, rated }: { canRate: boolean; rated: boolean }) => ({ canRate, rated });
+  it('names the offers service refusals of "money sent" by their reason, and an automatic dispute in the reader\'s language', async () => {
+    const { instance } = createI18n();
+    for (const [language, escrow, auto] of [
+      ['en', /not yet held in escrow/, 'The seller did not answer in time.'],
+      ['fr', /séquestre/, "Le vendeur n'a pas répondu à temps."],
+    ] as const) {
+      const t: Translate = (key, values) => instance.getFixedT(language)(key, values) as string;
+      const amount = formattersFor(language, 'UTC').amount;
+      const refused = (message: string, reason: string) =>
+        describeRefusal(refusalOf({ status: 409, body: { code: 'CONFLICT', message, details: { reason } } }), t, amount);
+      assert.equal(refused('Reworded: not yet', 'payment-details-missing'), t('errors.paymentDetailsMissing'));
+      assert.match(refused('Reworded too', 'escrow-not-held'), escrow);
+      assert.equal(
+        describeRefusal(
+          refusalOf({ status: 409, body: { code: 'CONFLICT', message: "The seller's XMR is not held in escrow yet" } }),
+          t,
+          amount,
+        ),
+        t('errors.escrowNotHeld'),
+      );
+      assert.equal(t(disputeReasonKey('The seller did not answer in time') ?? ''), auto);
+      assert.equal(disputeReasonKey('He never paid'), null, "a party's own words are shown as written");
+    }
+    const me = { id: 1, username: 'me', email: 'me@example.org', role: 'user' as const, twoFactorEnabled: false };
+    const trade = { id: 7, buyerId: 1, sellerId: 2, state: 'DISPUTED', paymentDeadline: new Date().toISOString() };
+    assert.equal(
+      tradeView({ ...trade, disputeReason: 'The seller did not answer in time' }, me, new Date()).disputeReasonKey,
+      'trade.automaticDisputeReason',
+    );
+    const completed = { ...trade, state: 'COMPLETED', disputeReason: null };
+    assert.deepEqual(pick(tradeView(completed, me, new Date())), { canRate: true, rated: false });
+    assert.deepEqual(pick(tradeView(completed, { ...me, ratedTrades: [7] }, new Date())), { canRate: false, rated: true });
   });
 
   it('shows the fee and the most one can withdraw, and "withdraw everything" withdraws exactly that', async () => {

@@ -1,5 +1,12 @@
 import type { SessionUser } from './session/data.ts';
 
+declare module './session/data.ts' {
+  interface SessionUser {
+    /** The trades this user rated from this session (routes/trades.ts): their page says so instead of asking again. */
+    ratedTrades?: number[];
+  }
+}
+
 /**
  * What a trade means for the person looking at it: their role, who is on the other side, which
  * actions the rules allow them now (the offers service enforces the same rules again), whose move
@@ -13,6 +20,7 @@ export function tradeView(trade: any, me: SessionUser, now: Date) {
   const msLeft = new Date(trade.paymentDeadline).getTime() - now.getTime();
   const windowOver = msLeft <= 0;
   const state: string = trade.state;
+  const rated = role !== 'moderator' && state === 'COMPLETED' && (me.ratedTrades ?? []).includes(trade.id);
   const mayPay = role === 'buyer' && state === 'AWAITING_PAYMENT' && !windowOver;
   return {
     role,
@@ -24,7 +32,10 @@ export function tradeView(trade: any, me: SessionUser, now: Date) {
     canRelease: role === 'seller' && state === 'PAYMENT_SENT',
     canDispute: role !== 'moderator' && state === 'PAYMENT_SENT',
     canChat: role !== 'moderator' && !['COMPLETED', 'CANCELLED', 'RESOLVED'].includes(state),
-    canRate: role !== 'moderator' && state === 'COMPLETED',
+    canRate: role !== 'moderator' && state === 'COMPLETED' && !rated,
+    rated,
+    // An automatic dispute's reason in the reader's words (the offers service stores it in English).
+    disputeReasonKey: disputeReasonKey(trade.disputeReason),
     canGiveDetails: role === 'seller' && state === 'AWAITING_PAYMENT',
     next: nextStep(role, state),
     awaiting: awaitingKey(role, trade.awaiting),
@@ -55,3 +66,10 @@ function nextStep(role: string, state: string): string {
   const states = ['AWAITING_PAYMENT', 'PAYMENT_SENT', 'COMPLETED', 'CANCELLED', 'DISPUTED', 'RESOLVED'];
   return role !== 'moderator' && states.includes(state) ? `nextStep.${state}.${role}` : '';
 }
+
+/** The reason the offers service stores, in English, when a paid trade the seller left unanswered becomes a dispute by itself. */
+const AUTOMATIC_DISPUTE_REASON = 'The seller did not answer in time';
+
+/** The catalog key of a dispute's reason when the system wrote it (an automatic dispute); null for a party's own words, shown as written. */
+export const disputeReasonKey = (reason: string | null): string | null =>
+  reason === AUTOMATIC_DISPUTE_REASON ? 'trade.automaticDisputeReason' : null;

@@ -53,6 +53,8 @@ export const knownRefusals: KnownRefusal[] = [
   { match: /^This offer does not accept that payment method/, key: 'errors.methodNotAccepted' },
   { match: /^You are the buyer here: the seller's payment details/, key: 'errors.buyerGivesNoDetails' },
   { match: /^Payment details can change only until/, key: 'errors.detailsLocked' },
+  { match: /^The seller has not given payment details yet/, key: 'errors.paymentDetailsMissing' },
+  { match: /^The seller's XMR is not held in escrow yet/, key: 'errors.escrowNotHeld' },
   {
     match: /^amount must be between (\S+) and (\S+) XMR/,
     key: 'errors.amountOutsideLimits',
@@ -92,6 +94,12 @@ export const knownRefusals: KnownRefusal[] = [
   { match: /^That is a Pupero deposit address/, key: 'errors.ownDepositAddress' },
   { match: /^address is not a valid Monero/, key: 'validation.field.address' },
 ];
+
+/** Refusals the services name by `details.reason`: their sentence whatever the message's words. */
+const knownReasons: Record<string, string> = {
+  'payment-details-missing': 'errors.paymentDetailsMissing',
+  'escrow-not-held': 'errors.escrowNotHeld',
+};
 
 /** Which sentence a validation failure of one field gets, when its message says more than "invalid". */
 const specialIssues: { field: RegExp; message: RegExp; key: string }[] = [
@@ -149,6 +157,8 @@ export function waitInWords(seconds: number, t: Translate): string {
 
 /** A gateway refusal as one or a few sentences of the reader's language. */
 export function describeRefusal(err: GatewayError, t: Translate, amount: Amount): string {
+  const reason = (err.details as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason === 'string' && Object.hasOwn(knownReasons, reason)) return t(knownReasons[reason]!);
   const known = knownRefusals.find((k) => k.match.test(err.message));
   if (known) {
     const sentence = t(known.key, known.values?.(known.match.exec(err.message)!, amount, t));

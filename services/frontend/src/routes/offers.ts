@@ -1,7 +1,7 @@
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { FrontendDeps } from '../deps.ts';
 import { bookFilters, bookLink, fiatRange } from './offer-book.ts';
-import { decimalField, field, gatewayFor, idParam, refusal, requireLogin } from './support.ts';
+import { decimalField, field, gatewayFor, idParam, refusal, refusedFields, refuseTo, requireLogin, takeRefused } from './support.ts';
 
 /** The offer book (home), an offer's page and opening a trade on it. */
 export function offerRoutes(deps: FrontendDeps) {
@@ -33,28 +33,30 @@ export function offerRoutes(deps: FrontendDeps) {
     });
   });
 
-  router.get('/offers/:id', async (req, res) => renderOffer(req, res, { values: {}, error: null }));
+  // A refused trade comes back here (post/redirect/get) with the values as typed.
+  router.get('/offers/:id', async (req, res) => {
+    const form = takeRefused(req);
+    const offer = await gatewayFor(deps, req).get(`/offers/${idParam(req)}`, { anonymous: true });
+    res.render('offer', { offer, values: form.refused?.values ?? {}, ...form });
+  });
 
   router.post('/offers/:id/trades', requireLogin, async (req, res) => {
+    const id = idParam(req);
     const values = { amount: field(req.body, 'amount'), paymentMethod: field(req.body, 'paymentMethod') };
     // On a BUY offer the taker sells, and says where the buyer pays them.
     const paymentDetails = field(req.body, 'paymentDetails');
     try {
-      const trade = await gatewayFor(deps, req).post(`/offers/${idParam(req)}/trades`, {
+      const trade = await gatewayFor(deps, req).post(`/offers/${id}/trades`, {
         ...values,
         amount: decimalField(req.body, 'amount'),
         ...(paymentDetails ? { paymentDetails } : {}),
       });
       res.redirect(`/trades/${trade.id}`);
     } catch (err) {
-      await renderOffer(req, res.status(422), { values: { ...values, paymentDetails }, error: refusal(req, err) });
+      const error = refusal(req, err);
+      refuseTo(req, res, `/offers/${id}`, { error, fields: refusedFields(err), values: { ...values, paymentDetails } });
     }
   });
-
-  async function renderOffer(req: Request, res: Response, form: { values: Record<string, string>; error: string | null }) {
-    const offer = await gatewayFor(deps, req).get(`/offers/${idParam(req)}`, { anonymous: true });
-    res.render('offer', { offer, ...form });
-  }
 
   return router;
 }

@@ -1,28 +1,10 @@
 import { type Request, type Response, Router } from 'express';
-import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
-import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, requireLogin, say } from './support.ts';
+import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, refuseTo, requireLogin, say, takeRefused } from './support.ts';
 import { chatStart, readChat, tradeLocals } from './trade-page.ts';
 
-interface TradeForm {
-  error?: string | null;
-  /** Which form the error belongs to, and what the user had typed there. */
-  form?: string;
-  values?: Record<string, string>;
-  askTotp?: boolean;
-}
-
-/** Refusals of a trade rule that the offers service names by `details.reason`: each has its own sentence. */
-const reasonSentences: Record<string, string> = {
-  'payment-details-missing': 'errors.paymentDetailsMissing',
-  'escrow-not-held': 'errors.escrowNotHeld',
-};
-
-function tradeRefusal(req: Request, err: unknown): string {
-  const reason = err instanceof GatewayError ? (err.details as { reason?: unknown } | undefined)?.reason : undefined;
-  const key = typeof reason === 'string' ? reasonSentences[reason] : undefined;
-  return key ? say(req, key) : refusal(req, err);
-}
+/** How many rated trades a session remembers (the most recent). */
+const RATED_KEPT = 50;
 
 /** A user's trades, one trade's page, and every action a party may take on it. */
 export function tradeRoutes(deps: FrontendDeps) {
@@ -39,7 +21,14 @@ export function tradeRoutes(deps: FrontendDeps) {
     res.render('trades', { trades: page.items, nextCursor: page.nextCursor, me: authOf(req).user.id, open: open !== '', liveUrl });
   });
 
-  router.get('/trades/:id', async (req, res) => renderTrade(req, res, {}));
+  // A refused action comes back here (post/redirect/get) with its sentence, on the form that caused it.
+  router.get('/trades/:id', async (req, res) => {
+    const { refused, error } = takeRefused(req);
+    const { askTotp, ...values } = refused?.values ?? {};
+    const after = chatStart(req);
+    const [page, chat] = await Promise.all([tradeLocals(deps, req), readChat(gatewayFor(deps, req), idParam(req), after)]);
+    res.render('trade', { ...page, ...chat, after, form: { error, form: refused?.form, values, askTotp: askTotp === true } });
+  });
 
   const simple: Record<string, string> = { paid: 'flash.markedPaid', cancel: 'flash.tradeCancelled' };
   for (const [action, done] of Object.entries(simple)) {
@@ -59,26 +48,32 @@ export function tradeRoutes(deps: FrontendDeps) {
     return act(req, res, 'feedback', { rating: field(req.body, 'rating'), ...(comment ? { comment } : {}) }, 'flash.feedbackThanks');
   });
 
-  /** One action through the gateway; on refusal the trade page again, with the message on the form that caused it. */
+  /** One action through the gateway; on refusal back to the trade page, with the message on the form that caused it. */
   async function act(req: Request, res: Response, action: string, body: unknown, done: string | null, method: 'post' | 'put' = 'post') {
     const id = idParam(req);
+    const page = `/trades/${id}${action === 'messages' ? '#chat' : ''}`;
     try {
       await gatewayFor(deps, req)[method](`/trades/${id}/${action}`, body);
+      if (action === 'feedback') rated(req, id);
       if (done) flash(req, 'ok', say(req, done));
-      res.redirect(`/trades/${id}${action === 'messages' ? '#chat' : ''}`);
+      res.redirect(page);
     } catch (err) {
+      const error = refusal(req, err);
+      if (action === 'feedback' && refusedWith(err, 'CONFLICT') && /^You already left feedback/.test((err as Error).message))
+        rated(req, id);
+      // What was typed, never the two-factor code.
       const values = Object.fromEntries(
         Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'totp' && typeof v === 'string'),
-      ) as Record<string, string>;
+      );
       const askTotp = action === 'release' && (refusedWith(err, 'TOTP_REQUIRED') || refusedWith(err, 'TOTP_INVALID'));
-      await renderTrade(req, res.status(422), { error: tradeRefusal(req, err), form: action, values, askTotp });
+      refuseTo(req, res, page, { form: action, error, values: { ...values, askTotp } });
     }
   }
 
-  async function renderTrade(req: Request, res: Response, form: TradeForm) {
-    const after = chatStart(req);
-    const [page, chat] = await Promise.all([tradeLocals(deps, req), readChat(gatewayFor(deps, req), idParam(req), after)]);
-    res.render('trade', { ...page, ...chat, after, form: { error: null, values: {}, ...form } });
+  /** Remembers that this user rated the trade (the API says so only by refusing a second rating). */
+  function rated(req: Request, id: number) {
+    const user = authOf(req).user;
+    user.ratedTrades = [...(user.ratedTrades ?? []).filter((t) => t !== id), id].slice(-RATED_KEPT);
   }
 
   return router;
