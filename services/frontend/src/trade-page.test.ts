@@ -234,7 +234,7 @@ describe('the trade page, the withdraw form and 2FA recovery codes in the browse
     );
     const completed = { ...trade, state: 'COMPLETED', disputeReason: null };
     assert.deepEqual(pick(tradeView(completed, me, new Date())), { canRate: true, rated: false });
-    assert.deepEqual(pick(tradeView(completed, { ...me, ratedTrades: [7] }, new Date())), { canRate: false, rated: true });
+    assert.deepEqual(pick(tradeView({ ...completed, feedbackGiven: true }, me, new Date())), { canRate: false, rated: true });
   });
 
   it('shows the fee and the most one can withdraw, and "withdraw everything" withdraws exactly that', async () => {

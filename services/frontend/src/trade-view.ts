@@ -1,12 +1,5 @@
 import type { SessionUser } from './session/data.ts';
 
-declare module './session/data.ts' {
-  interface SessionUser {
-    /** The trades this user rated from this session (routes/trades.ts): their page says so instead of asking again. */
-    ratedTrades?: number[];
-  }
-}
-
 /**
  * What a trade means for the person looking at it: their role, who is on the other side, which
  * actions the rules allow them now (the offers service enforces the same rules again), whose move
@@ -20,7 +13,7 @@ export function tradeView(trade: any, me: SessionUser, now: Date) {
   const msLeft = new Date(trade.paymentDeadline).getTime() - now.getTime();
   const windowOver = msLeft <= 0;
   const state: string = trade.state;
-  const rated = role !== 'moderator' && state === 'COMPLETED' && (me.ratedTrades ?? []).includes(trade.id);
+  const rated = role !== 'moderator' && state === 'COMPLETED' && trade.feedbackGiven === true;
   const mayPay = role === 'buyer' && state === 'AWAITING_PAYMENT' && !windowOver;
   return {
     role,

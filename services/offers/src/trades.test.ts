@@ -300,6 +300,9 @@ describe('trades through the gateway, with escrow in the real ledger', () => {
       body: { rating: 'POSITIVE', comment: 'fast release' },
     });
     assert.equal(feedback.status, 201);
+    const given = async (who: { token: string }) =>
+      (await stack.api('GET', `/trades/${trade.id}`, { token: who.token })).body.feedbackGiven;
+    assert.deepEqual([await given(buyer), await given(seller)], [true, false], 'each party sees whether it has rated');
     assert.equal(
       (await stack.api('POST', `/trades/${trade.id}/feedback`, { token: buyer.token, body: { rating: 'NEGATIVE' } })).status,
       409,

@@ -62,6 +62,8 @@ export const tradeView = z.object({
   disputedAt: z.string().nullable(),
   disputeReason: z.string().nullable(),
   resolution: z.string().nullable(),
+  /** Whether the caller has rated this trade (false for a moderator). */
+  feedbackGiven: z.boolean(),
   createdAt: z.string(),
 });
 export const tradeListView = z.object({ items: z.array(tradeView), nextCursor: z.number().int().nullable() });

@@ -1,6 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { GatewayError } from '../api-client/errors.ts';
 import type { FrontendDeps } from '../deps.ts';
+import { disputeReasonKey } from '../trade-view.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, requireLogin, say } from './support.ts';
 
 /** Moderators and admins only; the gateway and the offers service check the role again. */
@@ -16,7 +17,7 @@ export function disputeRoutes(deps: FrontendDeps) {
 
   router.get('/disputes', async (req, res) => {
     const page = await gatewayFor(deps, req).get('/admin/disputes');
-    res.render('disputes', { disputes: page.items, error: null });
+    res.render('disputes', { disputes: page.items, error: null, disputeReasonKey });
   });
 
   router.post('/disputes/:id/resolve', async (req, res) => {

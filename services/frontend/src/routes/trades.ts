@@ -3,9 +3,6 @@ import type { FrontendDeps } from '../deps.ts';
 import { authOf, field, flash, gatewayFor, idParam, refusal, refusedWith, refuseTo, requireLogin, say, takeRefused } from './support.ts';
 import { chatStart, readChat, tradeLocals } from './trade-page.ts';
 
-/** How many rated trades a session remembers (the most recent). */
-const RATED_KEPT = 50;
-
 /** A user's trades, one trade's page, and every action a party may take on it. */
 export function tradeRoutes(deps: FrontendDeps) {
   const router = Router();
@@ -54,13 +51,10 @@ export function tradeRoutes(deps: FrontendDeps) {
     const page = `/trades/${id}${action === 'messages' ? '#chat' : ''}`;
     try {
       await gatewayFor(deps, req)[method](`/trades/${id}/${action}`, body);
-      if (action === 'feedback') rated(req, id);
       if (done) flash(req, 'ok', say(req, done));
       res.redirect(page);
     } catch (err) {
       const error = refusal(req, err);
-      if (action === 'feedback' && refusedWith(err, 'CONFLICT') && /^You already left feedback/.test((err as Error).message))
-        rated(req, id);
       // What was typed, never the two-factor code.
       const values = Object.fromEntries(
         Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'totp' && typeof v === 'string'),
@@ -68,12 +62,6 @@ export function tradeRoutes(deps: FrontendDeps) {
       const askTotp = action === 'release' && (refusedWith(err, 'TOTP_REQUIRED') || refusedWith(err, 'TOTP_INVALID'));
       refuseTo(req, res, page, { form: action, error, values: { ...values, askTotp } });
     }
-  }
-
-  /** Remembers that this user rated the trade (the API says so only by refusing a second rating). */
-  function rated(req: Request, id: number) {
-    const user = authOf(req).user;
-    user.ratedTrades = [...(user.ratedTrades ?? []).filter((t) => t !== id), id].slice(-RATED_KEPT);
   }
 
   return router;

@@ -35,13 +35,18 @@ export interface TradeRow {
   disputeReason: string | null;
   resolution: string | null;
   createdAt: Date;
+  /** Whether each party has rated the trade (0 or 1). */
+  buyerRated: number | bigint;
+  sellerRated: number | bigint;
 }
 
 export const TRADE_COLUMNS = `id, offer_id AS offerId, buyer_id AS buyerId, seller_id AS sellerId,
   (SELECT username FROM users WHERE users.id = buyer_id) AS buyerUsername, (SELECT username FROM users WHERE users.id = seller_id) AS sellerUsername, amount, CAST(price AS CHAR) AS price,
   CAST(fiat_amount AS CHAR) AS fiatAmount, fiat_currency AS fiatCurrency, payment_method AS paymentMethod, payment_details AS paymentDetails, state, hold_id AS holdId, escrow,
   payment_deadline AS paymentDeadline, paid_at AS paidAt, completed_at AS completedAt, cancelled_at AS cancelledAt, cancel_reason AS cancelReason,
-  disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt`;
+  disputed_at AS disputedAt, dispute_reason AS disputeReason, resolution, created_at AS createdAt,
+  EXISTS(SELECT 1 FROM feedback WHERE feedback.trade_id = trades.id AND feedback.from_user_id = trades.buyer_id) AS buyerRated,
+  EXISTS(SELECT 1 FROM feedback WHERE feedback.trade_id = trades.id AND feedback.from_user_id = trades.seller_id) AS sellerRated`;
 
 export async function findTrade(db: OffersDeps['pool'] | PoolConnection, id: number): Promise<TradeRow | undefined> {
   const [row] = (await db.query(`SELECT ${TRADE_COLUMNS} FROM trades WHERE id = ?`, [id])) as TradeRow[];
@@ -83,6 +88,12 @@ function autoDisputeAt(t: TradeRow, config: Pick<Config, 'SELLER_RESPONSE_MINUTE
   return new Date(t.paidAt.getTime() + config.SELLER_RESPONSE_MINUTES * 60_000).toISOString();
 }
 
+/** Whether the viewer, a party, has rated the trade (a moderator never rates). */
+function feedbackGiven(t: TradeRow, viewer: AccessIdentity): boolean {
+  if (t.buyerId === viewer.userId) return Number(t.buyerRated) === 1;
+  return t.sellerId === viewer.userId && Number(t.sellerRated) === 1;
+}
+
 export function tradeView(t: TradeRow, viewer: AccessIdentity, config: Pick<Config, 'SELLER_RESPONSE_MINUTES'>) {
   return {
     id: t.id,
@@ -108,6 +119,7 @@ export function tradeView(t: TradeRow, viewer: AccessIdentity, config: Pick<Conf
     disputedAt: iso(t.disputedAt),
     disputeReason: t.disputeReason,
     resolution: t.resolution,
+    feedbackGiven: feedbackGiven(t, viewer),
     createdAt: t.createdAt.toISOString(),
   };
 }
