@@ -10,6 +10,7 @@ import type { KeyRing } from '@pupero/shared/key-plan';
 import { testSecret } from '@pupero/shared/testing';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type OffersStack, startOffersStack } from './offers.ts';
 
 export interface TestFrontend {
   url: string;
@@ -124,3 +125,48 @@ export async function inlineScripts(page: Page): Promise<number> {
 }
 
 export type { Browser, BrowserContext, Page };
+
+/** What the browser tests start: an offers stack, the frontend in front of its gateway, and Chromium. */
+export interface BrowserStack {
+  stack: OffersStack;
+  frontend: TestFrontend;
+  browser: Browser;
+  /** A new person signed up through the form, in a browser context of their own (dialogs accepted), with an API token too. */
+  signUp(prefix: string): Promise<{ context: BrowserContext; page: Page; person: ReturnType<typeof newPerson>; id: number; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserStack(options: { env?: Record<string, string> } = {}): Promise<BrowserStack> {
+  const stack = await startOffersStack(options);
+  let frontend: TestFrontend | undefined;
+  let browser: Browser;
+  try {
+    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
+    browser = await launchBrowser();
+  } catch (error) {
+    // Nothing started here outlives a failed start (the stack's servers would keep the test file alive).
+    await frontend?.close();
+    await stack.close();
+    throw error;
+  }
+  return {
+    stack,
+    frontend,
+    browser,
+    async signUp(prefix) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('dialog', (dialog) => dialog.accept());
+      const person = newPerson(prefix);
+      await register(page, frontend.url, person);
+      const login = await stack.api('POST', '/auth/login', { body: { identifier: person.username, password: person.password } });
+      const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
+      return { context, page, person, id, token: login.body.accessToken as string };
+    },
+    async close() {
+      await browser.close();
+      await frontend.close();
+      await stack.close();
+    },
+  };
+}

@@ -5,16 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import {
   type Browser,
   type BrowserContext,
-  launchBrowser,
+  type BrowserStack,
   logIn,
-  newPerson,
   type Page,
-  register,
   screenshot,
-  startFrontend,
+  startBrowserStack,
   type TestFrontend,
 } from '@pupero/test-stack/frontend';
-import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
+import { type OffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
 
 /** axe-core's own file, evaluated in each page (the CSP allows no inline script tag; the DevTools protocol's evaluation is not one). */
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -47,27 +45,18 @@ const LANGUAGES = ['en', 'fr'];
  * post/redirect/get after a refused form).
  */
 describe('accessibility of every page', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
   let browser: Browser;
   const people: Record<'anonymous' | 'seller' | 'buyer' | 'admin', { context: BrowserContext; page: Page }> = {} as any;
   const fixtures = { sellerName: '', offerId: 0, tradeId: 0 };
 
-  const signUp = async (prefix: string) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => dialog.accept());
-    const person = newPerson(prefix);
-    await register(page, frontend.url, person);
-    const login = await stack.api('POST', '/auth/login', { body: { identifier: person.username, password: person.password } });
-    const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
-    return { context, page, person, id, token: login.body.accessToken as string };
-  };
+  const signUp = (prefix: string) => web.signUp(prefix);
 
   before(async () => {
-    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
-    browser = await launchBrowser();
+    web = await startBrowserStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
+    ({ stack, frontend, browser } = web);
     const anonymous = await browser.newContext();
     people.anonymous = { context: anonymous, page: await anonymous.newPage() };
     const [seller, buyer, admin] = await Promise.all([signUp('a11ys'), signUp('a11yb'), signUp('a11ya')]);
@@ -87,11 +76,7 @@ describe('accessibility of every page', () => {
     await stack.api('POST', `/trades/${disputed.body.id}/dispute`, { token: buyer.token, body: { reason: 'No answer from the seller.' } });
     Object.assign(fixtures, { sellerName: seller.person.username, offerId: offer.id, tradeId: trade.id });
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
   it('finds no axe-core violation on any page, in English and French, at 1280 and 390 px', async (t) => {
     const pages: [keyof typeof people, string][] = [

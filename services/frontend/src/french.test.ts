@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   type Browser,
-  launchBrowser,
+  type BrowserStack,
   newPerson,
   type Page,
   register,
   screenshot,
-  startFrontend,
+  startBrowserStack,
   type TestFrontend,
 } from '@pupero/test-stack/frontend';
 import { ADDRESS } from '@pupero/test-stack/ledger';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import type { OffersStack } from '@pupero/test-stack/offers';
 
 /**
  * The pages in French: chosen by Accept-Language or by the switcher (a cookie), amounts typed with a
@@ -19,19 +19,15 @@ import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
  * real frontend, gateway, login, offers and transactions services on a fresh database.
  */
 describe('the pages in French', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
   let browser: Browser;
   before(async () => {
-    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
-    browser = await launchBrowser();
+    web = await startBrowserStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
+    ({ stack, frontend, browser } = web);
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
   const page = async (path: string, headers: Record<string, string>) => {
     const response = await fetch(`${frontend.url}${path}`, { headers });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, launchBrowser, logIn, type Page, startFrontend, type TestFrontend } from '@pupero/test-stack/frontend';
-import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
+import { type Browser, type BrowserStack, logIn, type Page, startBrowserStack, type TestFrontend } from '@pupero/test-stack/frontend';
+import { type OffersStack, sellOfferBody } from '@pupero/test-stack/offers';
 
 const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189, Jeanne Martin';
 
@@ -10,19 +10,15 @@ const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189, Jeanne Martin';
  * people in two browsers see each other's moves on a trade page without reloading it.
  */
 describe('live updates in the browser', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
   let browser: Browser;
   before(async () => {
-    stack = await startOffersStack();
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
-    browser = await launchBrowser();
+    web = await startBrowserStack();
+    ({ stack, frontend, browser } = web);
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
   /** A new account through the API, signed in in a browser of its own. */
   const person = async (prefix: string) => {

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, launchBrowser, type Page, startFrontend, type TestFrontend } from '@pupero/test-stack/frontend';
-import { type OffersStack, sellOfferBody, startOffersStack } from '@pupero/test-stack/offers';
+import { type Browser, type BrowserStack, type Page, startBrowserStack, type TestFrontend } from '@pupero/test-stack/frontend';
+import { type OffersStack, sellOfferBody } from '@pupero/test-stack/offers';
 
 /** The offer book as a visitor uses it: sorted by price or newest, filtered by amount, the filters kept across tabs. */
 describe('the offer book in the browser', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
   let browser: Browser;
   let page: Page;
   before(async () => {
-    stack = await startOffersStack();
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
-    browser = await launchBrowser();
+    web = await startBrowserStack();
+    ({ stack, frontend, browser } = web);
     page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
     const owner = await stack.signUp('book');
     for (const [fixedPrice, minAmount, maxAmount, method, side] of [
@@ -26,11 +26,7 @@ describe('the offer book in the browser', () => {
       assert.equal((await stack.api('POST', '/offers', { token: owner.token, body: offer })).status, 201);
     }
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
   const prices = () => page.locator('li.offer .offer-price strong').allTextContents();
   const filter = async (values: { amount?: string; sort?: string }) => {

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { oathtoolCode } from '@pupero/shared/testing';
-import {
-  type Browser,
-  launchBrowser,
-  logIn,
-  logOut,
-  newPerson,
-  type Page,
-  register,
-  screenshot,
-  startFrontend,
-  type TestFrontend,
-} from '@pupero/test-stack/frontend';
+import { type BrowserStack, logIn, logOut, type Page, screenshot, startBrowserStack, type TestFrontend } from '@pupero/test-stack/frontend';
 import { ADDRESS } from '@pupero/test-stack/ledger';
-import { type OffersStack, startOffersStack } from '@pupero/test-stack/offers';
+import type { OffersStack } from '@pupero/test-stack/offers';
 import { refusalOf } from './api-client/errors.ts';
 import { formattersFor } from './i18n/format.ts';
 import { describeRefusal } from './i18n/refusals.ts';
@@ -29,29 +18,16 @@ const IBAN = 'IBAN FR76 3000 6000 0112 3456 7890 189, Jeanne Martin';
  * action"; the withdraw form's terms and "withdraw everything"; 2FA recovery codes.
  */
 describe('the trade page, the withdraw form and 2FA recovery codes in the browser', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
-  let browser: Browser;
   before(async () => {
-    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
-    frontend = await startFrontend({ gatewayUrl: stack.gatewayUrl, databaseUrl: stack.login.db.urlFor('frontend'), keys: stack.keys });
-    browser = await launchBrowser();
+    web = await startBrowserStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10' } });
+    ({ stack, frontend } = web);
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
-  const signUp = async (prefix: string) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => dialog.accept());
-    const person = newPerson(prefix);
-    await register(page, frontend.url, person);
-    const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
-    return { context, page, person, id };
-  };
+  const signUp = (prefix: string) => web.signUp(prefix);
   const needsAction = async (page: Page) => {
     await page.goto(`${frontend.url}/`);
     return page.getAttribute('[data-needs-action]', 'data-needs-action');

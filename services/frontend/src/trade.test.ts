@@ -2,17 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   type Browser,
-  launchBrowser,
+  type BrowserStack,
   logIn,
-  newPerson,
   type Page,
-  register,
   screenshot,
-  startFrontend,
+  startBrowserStack,
   type TestFrontend,
 } from '@pupero/test-stack/frontend';
 import { ADDRESS } from '@pupero/test-stack/ledger';
-import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
+import { type OffersStack, tradeOnNewOffer } from '@pupero/test-stack/offers';
 
 /**
  * A whole trade in two real browsers: Chromium → the real frontend → the real gateway → the real
@@ -22,39 +20,23 @@ import { type OffersStack, startOffersStack, tradeOnNewOffer } from '@pupero/tes
  * ledger's /deposits/credit with a wallet-manager service token.
  */
 describe('a trade in the browser', () => {
+  let web: BrowserStack;
   let stack: OffersStack;
   let frontend: TestFrontend;
   let browser: Browser;
   before(async () => {
     // A new buyer here trades 2 XMR (above the default new-taker ceiling), and one test fills a chat fast.
-    stack = await startOffersStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10', CHAT_MESSAGES_PER_MINUTE: '1000' } });
-    frontend = await startFrontend({
-      gatewayUrl: stack.gatewayUrl,
-      databaseUrl: stack.login.db.urlFor('frontend'),
-      keys: stack.keys,
-    });
-    browser = await launchBrowser();
+    web = await startBrowserStack({ env: { TRADE_NEW_TAKER_MAX_XMR: '10', CHAT_MESSAGES_PER_MINUTE: '1000' } });
+    ({ stack, frontend, browser } = web);
   });
-  after(async () => {
-    await browser?.close();
-    await frontend?.close();
-    await stack?.close();
-  });
+  after(() => web?.close());
 
   const balances = async (page: Page) => {
     await page.goto(`${frontend.url}/wallet`);
     const read = (name: string) => page.textContent(`[data-balance=${name}]`);
     return { available: await read('available'), held: await read('held'), total: await read('total') };
   };
-  const signUp = async (prefix: string) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => dialog.accept());
-    const person = newPerson(prefix);
-    await register(page, frontend.url, person);
-    const { id } = await stack.login.prisma.user.findFirstOrThrow({ where: { username: person.username } });
-    return { context, page, person, id };
-  };
+  const signUp = (prefix: string) => web.signUp(prefix);
 
   it('a seller posts an offer, a buyer opens a trade and pays, the seller releases: the wallets show exactly that', async () => {
     const seller = await signUp('seller');
