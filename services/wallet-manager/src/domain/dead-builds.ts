@@ -1,10 +1,11 @@
 import type { WalletDeps } from '../deps.ts';
-import { daemonHeight, daemonRpcOf, daemonTransactions, keyImageSpentStatuses } from '../monero/daemon.ts';
+import { daemonHeight, daemonPool, daemonRpcOf, daemonTransactions, keyImageSpentStatuses, relayPoolTxs } from '../monero/daemon.ts';
 import type { SendRow } from './send-rows.ts';
 
 // get_transactions takes this many hashes per call.
 const BATCH = 50;
 const SPENT_IN_A_BLOCK = 1;
+const SPENT_IN_THE_POOL = 2;
 
 /**
  * Why a built transaction that could not be relayed can never be mined, or undefined while it
@@ -15,7 +16,7 @@ const SPENT_IN_A_BLOCK = 1;
  * images were kept is never judged dead.
  */
 export async function whyNeverMined(deps: WalletDeps, send: SendRow): Promise<string | undefined> {
-  const keyImages = send.keyImages?.split(',').filter(Boolean) ?? [];
+  const keyImages = keyImagesOf(send);
   if (keyImages.length === 0 || !send.txHash) return undefined;
   const daemon = daemonRpcOf(deps.config);
   // The daemon holding it (pool or chain) means it did leave.
@@ -37,4 +38,40 @@ export async function whyNeverMined(deps: WalletDeps, send: SendRow): Promise<st
     }
   }
   return undefined;
+}
+
+/**
+ * The wallet's own sends that spend an input of `send` and that the daemon holds in its pool without
+ * ever relaying them (a daemon killed just after a relay comes back so: its pool keeps the
+ * transaction, `relayed: false`, and never broadcasts nor mines it, while a restarted wallet-rpc
+ * builds on the same inputs again). The daemon is asked to relay them: each is the very transaction
+ * already signed, stored and reported for one of the wallet's withdrawals (its hash is the tx_hash of
+ * a wallet_sends row), so it cannot send twice; a transaction of no row of ours is never relayed.
+ * Once mined, the stuck build is judged dead by whyNeverMined. Answers the hashes relayed.
+ */
+export async function relayOwnUnrelayedSpenders(deps: WalletDeps, send: SendRow): Promise<string[]> {
+  const keyImages = keyImagesOf(send);
+  if (keyImages.length === 0) return [];
+  const daemon = daemonRpcOf(deps.config);
+  const statuses = await keyImageSpentStatuses(daemon, keyImages);
+  const spentInThePool = new Set(keyImages.filter((_, i) => statuses[i] === SPENT_IN_THE_POOL));
+  if (spentInThePool.size === 0) return [];
+  const unrelayed = (await daemonPool(daemon))
+    .filter((tx) => !tx.relayed && tx.keyImages.some((keyImage) => spentInThePool.has(keyImage)))
+    .map((tx) => tx.hash);
+  if (unrelayed.length === 0) return [];
+  const ours = (
+    (await deps.pool.query(
+      `SELECT tx_hash AS txHash FROM wallet_sends WHERE tx_hash IN (${unrelayed.map(() => '?').join(', ')})`,
+      unrelayed,
+    )) as {
+      txHash: string;
+    }[]
+  ).map((row) => row.txHash);
+  if (ours.length > 0) await relayPoolTxs(daemon, ours);
+  return ours;
+}
+
+function keyImagesOf(send: SendRow): string[] {
+  return send.keyImages?.split(',').filter(Boolean) ?? [];
 }

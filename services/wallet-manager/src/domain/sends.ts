@@ -2,7 +2,7 @@ import { AppError } from '@pupero/shared/errors';
 import { formatXmr } from '@pupero/shared/money';
 import type { WalletDeps } from '../deps.ts';
 import { keyImagesOfTx } from '../monero/tx-inputs.ts';
-import { whyNeverMined } from './dead-builds.ts';
+import { relayOwnUnrelayedSpenders, whyNeverMined } from './dead-builds.ts';
 import { withNamedLock } from './named-lock.ts';
 import { publishResult, type WithdrawalRow } from './results.ts';
 import { type BuiltTx, readSend, type SendRow, storeAbandoned, storeBuilt, storeRebuilt, storeRelayed, storeRetry } from './send-rows.ts';
@@ -99,6 +99,7 @@ async function finishBuilt(deps: WalletDeps, withdrawal: WithdrawalRow, send: Se
     } catch (error) {
       const why = await whyNeverMined(deps, send).catch(() => undefined);
       if (why) return rebuild(deps, withdrawal, send, why);
+      await relayUnrelayedSpenders(deps, withdrawal, send);
       // Ambiguous (it may have left): the next attempt looks the hash up again before anything else.
       return retryLater(deps, withdrawal.id, error);
     }
@@ -125,6 +126,19 @@ async function rebuild(deps: WalletDeps, withdrawal: WithdrawalRow, dead: SendRo
   if (send.txHash !== tx.hash) return continueSend(deps, withdrawal, send);
   deps.logger.warn({ withdrawalId: String(withdrawal.id), dead: dead.txHash, txHash: tx.hash, why }, 'withdrawal send built again');
   return finishBuilt(deps, withdrawal, send);
+}
+
+/** One of our own sends the daemon holds unrelayed may block this one's inputs: the daemon is asked to relay it (see dead-builds). */
+async function relayUnrelayedSpenders(deps: WalletDeps, withdrawal: WithdrawalRow, send: SendRow) {
+  const withdrawalId = String(withdrawal.id);
+  try {
+    const relayed = await relayOwnUnrelayedSpenders(deps, send);
+    if (relayed.length > 0) {
+      deps.logger.warn({ withdrawalId, txHash: send.txHash, relayed }, 'own sends held unrelayed by the daemon relayed');
+    }
+  } catch (error) {
+    deps.logger.warn({ withdrawalId, txHash: send.txHash, err: String(error) }, 'own sends held unrelayed by the daemon not relayed');
+  }
 }
 
 async function retryLater(deps: WalletDeps, withdrawalId: bigint, error: unknown): Promise<SendOutcome> {

@@ -84,15 +84,42 @@ export async function daemonTransactions(daemon: DaemonRpc, hashes: string[]): P
     txs?: { tx_hash: string; in_pool: boolean; block_height?: number; as_json: string }[];
   }>(daemon, '/get_transactions', { txs_hashes: hashes, decode_as_json: true }, 'get_transactions');
   if (body.status !== 'OK') throw new Error(`monerod get_transactions: ${body.status ?? 'no status'}`);
-  return (body.txs ?? []).map((tx) => {
-    const decoded = JSON.parse(tx.as_json) as { vin?: { key?: { k_image: string } }[] };
-    return {
-      hash: tx.tx_hash,
-      inPool: tx.in_pool,
-      blockHeight: tx.in_pool ? undefined : tx.block_height,
-      keyImages: (decoded.vin ?? []).flatMap((input) => (input.key ? [input.key.k_image] : [])),
-    };
-  });
+  return (body.txs ?? []).map((tx) => ({
+    hash: tx.tx_hash,
+    inPool: tx.in_pool,
+    blockHeight: tx.in_pool ? undefined : tx.block_height,
+    keyImages: keyImagesOfJson(tx.as_json),
+  }));
+}
+
+/** The key images a transaction decoded as JSON by the daemon spends. */
+function keyImagesOfJson(json: string): string[] {
+  const decoded = JSON.parse(json) as { vin?: { key?: { k_image: string } }[] };
+  return (decoded.vin ?? []).flatMap((input) => (input.key ? [input.key.k_image] : []));
+}
+
+/** A transaction in the daemon's pool: whether the daemon relayed it (or only holds it), and the key images it spends. */
+export interface PoolTx {
+  hash: string;
+  relayed: boolean;
+  keyImages: string[];
+}
+
+/** The daemon's pool. Unrestricted RPC only shows the transactions it holds without relaying them. */
+export async function daemonPool(daemon: DaemonRpc): Promise<PoolTx[]> {
+  const body = await daemonPost<{ status?: string; transactions?: { id_hash: string; relayed: boolean; tx_json: string }[] }>(
+    daemon,
+    '/get_transaction_pool',
+    {},
+    'get_transaction_pool',
+  );
+  if (body.status !== 'OK') throw new Error(`monerod get_transaction_pool: ${body.status ?? 'no status'}`);
+  return (body.transactions ?? []).map((tx) => ({ hash: tx.id_hash, relayed: tx.relayed, keyImages: keyImagesOfJson(tx.tx_json) }));
+}
+
+/** Asks the daemon to relay transactions it holds in its pool (the same transactions: nothing is signed). Unrestricted RPC only. */
+export async function relayPoolTxs(daemon: DaemonRpc, hashes: string[]): Promise<void> {
+  await daemonJsonRpc(daemon, 'relay_tx', { txids: hashes });
 }
 
 /** Regtest only: mines `blocks` blocks paying `address`. Needs the daemon's full (unrestricted) RPC. */
