@@ -74,12 +74,20 @@ async function available(w: Workload, user: User): Promise<bigint> {
   return parseXmr((balance.body as { available: string }).available);
 }
 
+/** How many seconds a buyer told the escrow is not held yet tries again before it counts as an anomaly. */
+const ESCROW_WAIT_TRIES = 60;
+
 /**
  * A trade transition that is not keyed: after an unanswered try, a conflict means the first try
  * may have gone through, and the trade's state says whether it did.
  */
 async function transition(w: Workload, user: User, tradeId: number, action: string, body: unknown, reached: string[]) {
-  const answer = await w.api(action, 'POST', `/trades/${tradeId}/${action}`, { token: user.token, body });
+  let answer = await w.api(action, 'POST', `/trades/${tradeId}/${action}`, { token: user.token, body });
+  // "Try again in a moment": the escrow of a trade opened while transactions restarted is not recorded yet.
+  for (let wait = 0; answer.status === 409 && answer.body?.details?.reason === 'escrow-not-held' && wait < ESCROW_WAIT_TRIES; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    answer = await w.api(action, 'POST', `/trades/${tradeId}/${action}`, { token: user.token, body });
+  }
   if (answer.status === 200) return true;
   if (answer.attempts > 1 && answer.status === 409) {
     const now = await w.api('trade', 'GET', `/trades/${tradeId}`, { token: user.token });
