@@ -152,7 +152,7 @@ describe('market prices', () => {
     assert.deepEqual((await offers('GET', '/prices/EUR')).body, { fiatCurrency: 'EUR', price: '152.50', source: 'feeds' });
   });
 
-  it('without any market price, still lists fixed offers and shows market offers without a price', async () => {
+  it('without any market price, still lists fixed offers, shows market offers without a price, and sorts the fixed ones by price', async () => {
     const maker = await stack.signUp('jp');
     const base = {
       side: 'SELL',
@@ -176,8 +176,12 @@ describe('market prices', () => {
       ],
     );
     const byPrice = await offers('GET', '/offers?fiatCurrency=JPY&side=SELL&sort=price');
-    assert.equal(byPrice.status, 503, 'market offers cannot be placed in a price order without a market price');
-    assert.equal(byPrice.body.message, 'No market price for JPY');
+    // A market offer has no price to be placed by: the fixed-price offers are ordered alone.
+    assert.equal(byPrice.status, 200);
+    assert.deepEqual(
+      byPrice.body.items.map((o: { id: number }) => o.id),
+      [fixed.body.id],
+    );
     assert.equal((await offers('GET', '/prices/JPY')).status, 503);
     assert.equal((await offers('GET', '/prices/XXX')).status, 400);
   });
