@@ -78,11 +78,9 @@ export async function startLedgerStack(
     /** Login's settings over the stack's own (the throttles, for a tool that fails logins on purpose). */
     loginEnv?: Record<string, string>;
     beside?: (context: StackContext) => Promise<ExtraService>;
-    /** For a test that stops the broker: no other file uses it meanwhile. */
-    exclusiveBroker?: boolean;
   } = {},
 ): Promise<LedgerStack> {
-  const releaseLock = await holdBrokerLock({ exclusive: options.exclusiveBroker });
+  const releaseLock = await holdBrokerLock();
   const keys = generateKeyRing();
   const login = await startLogin({ LOGIN_MAX_ACCOUNTS_PER_ADDRESS: '1000000', ...options.loginEnv }, { keys });
   const tag = randomUUID().slice(0, 8);

@@ -12,8 +12,7 @@ const rabbitmqctl = (command: 'stop_app' | 'start_app') => run('rabbitmqctl', [c
 describe('outbox relay across a broker restart', () => {
   let stack: LedgerStack;
   before(async () => {
-    // Every other file that uses the broker waits meanwhile.
-    stack = await startLedgerStack({ exclusiveBroker: true });
+    stack = await startLedgerStack();
   });
   after(async () => {
     await rabbitmqctl('start_app');
